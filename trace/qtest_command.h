@@ -1,0 +1,70 @@
+// One qtest request line, parsed the way QEMU's qtest server parses it (system/qtest.c):
+// words split on single spaces, numbers through strtoul/strtoull with base 0 (0x.. hex,
+// leading 0 octal, else decimal; a leading '-' wraps as strtoul does), `write` data decoded two
+// hex digits at a time after skipping its first two characters. Where QEMU would abort on a bad
+// argument (g_assert), this parser returns InvalidArgument instead; the qtest peer answers those
+// with "ERR <message>". Unknown commands are NotFound with the message "Unknown command '<w0>'",
+// which the peer answers with "FAIL ...", as QEMU does.
+//
+// The same parser feeds the qtest script importer (a line becomes trace events) and the qtest
+// peer (a line becomes events executed at once), so the two can never disagree.
+#ifndef PORTRACE_TRACE_QTEST_COMMAND_H_
+#define PORTRACE_TRACE_QTEST_COMMAND_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "trace/event.h"
+#include "trace/trace.pb.h"
+
+namespace portrace::trace {
+
+enum class QtestOp {
+  kOut,             // outb/outw/outl ADDR VALUE
+  kIn,              // inb/inw/inl ADDR
+  kMmioWrite,       // writeb/writew/writel/writeq ADDR VALUE
+  kMmioRead,        // readb/readw/readl/readq ADDR
+  kMemoryRead,      // read ADDR SIZE          (hex reply)
+  kMemoryReadB64,   // b64read ADDR SIZE       (base64 reply)
+  kMemoryWrite,     // write ADDR SIZE 0xDATA
+  kMemoryWriteB64,  // b64write ADDR SIZE B64DATA
+  kMemset,          // memset ADDR SIZE VALUE
+  kClockStep,       // clock_step [NS]
+  kClockSet,        // clock_set NS
+  kNoIo,            // endianness, irq_intercept_in/out, set_irq_in, module_load
+};
+
+struct QtestRequest {
+  QtestOp op = QtestOp::kNoIo;
+  std::string command;   // words[0], e.g. "outw"
+  uint32_t width = 0;    // 1/2/4/8 for in/out/read*/write*, else 0
+  uint64_t address = 0;  // port or guest-physical address
+  // kOut/kMmioWrite: the value truncated to `width`; read/write/b64*/memset: the length;
+  // kClockStep with an argument and kClockSet: nanoseconds (negative steps become 0).
+  uint64_t value = 0;
+  bool has_value = false;  // kClockStep: an explicit NS was given
+  uint8_t fill = 0;        // kMemset: the byte
+  // kMemoryWrite/kMemoryWriteB64: the bytes the command supplies, at most `value` of them
+  // (QEMU zero-fills the rest).
+  std::string data;
+  std::vector<std::string> words;  // all words, for kNoIo commands
+};
+
+// Parses one line (without its '\n'; a trailing '\r' is ignored). Lengths above
+// kMaxMemoryLength and ports above 0xffff are InvalidArgument.
+absl::StatusOr<QtestRequest> ParseQtestLine(absl::string_view line);
+
+// Appends the trace events for `request` to `builder` (one event per request).
+void AppendQtestEvents(const QtestRequest& request, BatchBuilder& builder);
+
+// Renders one event as a qtest line in libqtest's spelling ("outl 0xcf8 0x80000920",
+// "write 0x2103 0x1 0x4e", "clock_step"), or "" for events qtest cannot express. MARKER events
+// that are not FLAG_QTEST become "# marker: <text>" comments (newlines escaped).
+std::string FormatQtestLine(const EventView& event);
+
+}  // namespace portrace::trace
+
+#endif  // PORTRACE_TRACE_QTEST_COMMAND_H_
