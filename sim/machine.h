@@ -1,0 +1,85 @@
+// Machine: a modelled PC assembled from a machine profile and options. It owns the I/O port
+// space, guest memory, the MMIO space, the virtual clock, the device-event bus and the devices.
+//
+// Profiles (product.md):
+//   pc             i440FX + PIIX3, as `qemu-system-x86_64 -M pc -nodefaults`; QEMU dispatch
+//   xen-trad       Xen HVM guest with qemu-xen-traditional's platform device (the seed)
+//   xen-xenserver  Xen HVM guest with XenServer's qemu-dm (version-2 unplug extension)
+//   xen-upstream   Xen HVM guest with upstream QEMU's xen-platform
+// The xen-* profiles dispatch ports as Xen does (IoSpace kXen). Devices arrive with later work;
+// a machine with none answers every port as unclaimed, which is what an empty PC does.
+#ifndef PORTRACE_SIM_MACHINE_H_
+#define PORTRACE_SIM_MACHINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "sim/device.h"
+#include "sim/device_event.h"
+#include "sim/guest_memory.h"
+#include "sim/io_space.h"
+#include "sim/memory_space.h"
+#include "sim/virtual_clock.h"
+
+namespace portrace::sim {
+
+struct MachineProfile {
+  absl::string_view name;
+  absl::string_view description;
+  SpaceSemantics semantics;
+};
+
+// Every profile, in a fixed order (the default first).
+absl::Span<const MachineProfile> MachineProfiles();
+const MachineProfile* FindMachineProfile(absl::string_view name);
+inline constexpr absl::string_view kDefaultMachine = "xen-trad";
+
+struct MachineOptions {
+  std::string name = std::string(kDefaultMachine);
+  uint64_t ram_bytes = uint64_t{128} << 20;  // QEMU's default -m
+};
+
+class Machine {
+ public:
+  // InvalidArgument naming the known profiles if `options.name` is not one.
+  static absl::StatusOr<std::unique_ptr<Machine>> Create(const MachineOptions& options);
+
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  const MachineProfile& profile() const { return profile_; }
+  IoSpace& io() { return io_; }
+  MemorySpace& memory() { return memory_; }
+  GuestMemory& ram() { return ram_; }
+  VirtualClock& clock() { return clock_; }
+  DeviceEventBus& events() { return events_; }
+
+  // Takes ownership of a device (kept in creation order).
+  template <typename T>
+  T* AddDevice(std::unique_ptr<T> device) {
+    T* raw = device.get();
+    devices_.push_back(std::move(device));
+    return raw;
+  }
+  const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
+
+ private:
+  Machine(const MachineProfile& profile, const MachineOptions& options);
+
+  const MachineProfile& profile_;
+  IoSpace io_;
+  GuestMemory ram_;
+  MemorySpace memory_;
+  VirtualClock clock_;
+  DeviceEventBus events_;
+  std::vector<std::unique_ptr<Device>> devices_;
+};
+
+}  // namespace portrace::sim
+
+#endif  // PORTRACE_SIM_MACHINE_H_

@@ -1,0 +1,203 @@
+#include "sim/replay.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/status_macros.h"
+
+namespace portrace::sim {
+
+using trace::EventView;
+using trace::OpFlags;
+using trace::OpKind;
+using trace::OpWidth;
+
+Replayer::Replayer(Machine* machine) : machine_(machine) {
+  machine_->io().set_anomaly_sink(this);
+  machine_->memory().set_anomaly_sink(this);
+  machine_->events().set_sink(this);
+}
+
+Replayer::~Replayer() {
+  machine_->io().set_anomaly_sink(nullptr);
+  machine_->memory().set_anomaly_sink(nullptr);
+  machine_->events().set_sink(nullptr);
+}
+
+void Replayer::OnIoAnomaly(const IoAnomaly& anomaly) {
+  switch (anomaly.kind) {
+    case IoAnomaly::Kind::kUnclaimed:
+      ++summary_.unclaimed;
+      break;
+    case IoAnomaly::Kind::kBadWidth:
+      ++summary_.bad_width;
+      break;
+    case IoAnomaly::Kind::kStraddle:
+      ++summary_.straddle;
+      break;
+    case IoAnomaly::Kind::kDenied:
+      ++summary_.denied;
+      break;
+  }
+  if (observer_ == nullptr) return;
+  anomalies_.push_back(anomaly);
+  // Keep the strings alive past the dispatch; fixed up to point here in Notify.
+  anomaly_text_.push_back(std::string(anomaly.mapping));
+  anomaly_text_.push_back(std::string(anomaly.detail));
+}
+
+void Replayer::OnDeviceEvent(const DeviceEvent& event) {
+  ++summary_.device_events[{event.device, event.kind}];
+  if (observer_ != nullptr) device_events_.push_back(event);
+}
+
+void Replayer::CountRead(bool recorded, bool diverged) {
+  if (!recorded) return;
+  ++summary_.recorded_reads;
+  if (diverged) ++summary_.divergent_reads;
+}
+
+void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_value,
+                      bool diverged) {
+  for (size_t i = 0; i < anomalies_.size(); ++i) {
+    anomalies_[i].mapping = anomaly_text_[2 * i];
+    anomalies_[i].detail = anomaly_text_[2 * i + 1];
+  }
+  ReplayedEvent replayed;
+  replayed.index = summary_.events;
+  replayed.t_ns = t_ns;
+  replayed.event = event;
+  replayed.model_value = model_value;
+  if (event.kind == trace::MEMORY_READ) replayed.model_bytes = bytes_;
+  replayed.diverged = diverged;
+  replayed.anomalies = anomalies_;
+  replayed.device_events = device_events_;
+  observer_->OnEvent(replayed);
+  anomalies_.clear();
+  anomaly_text_.clear();
+  device_events_.clear();
+}
+
+uint64_t Replayer::Execute(const EventView& event, std::string* bytes) {
+  Machine& m = *machine_;
+  switch (event.kind) {
+    case trace::PORT_READ:
+      ++summary_.port_reads;
+      return m.io().Read(static_cast<uint32_t>(event.address), event.width);
+    case trace::PORT_WRITE:
+      ++summary_.port_writes;
+      m.io().Write(static_cast<uint32_t>(event.address), event.width,
+                   static_cast<uint32_t>(event.value));
+      return 0;
+    case trace::MMIO_READ:
+      ++summary_.mmio_reads;
+      return m.memory().Read(event.address, event.width);
+    case trace::MMIO_WRITE:
+      ++summary_.mmio_writes;
+      m.memory().Write(event.address, event.width, event.value);
+      return 0;
+    case trace::MEMORY_WRITE: {
+      ++summary_.memory_ops;
+      // The command's bytes, zero-filled to its length, in one write as QEMU does.
+      const uint64_t length = std::min<uint64_t>(event.value, trace::kMaxMemoryLength);
+      bytes->assign(length, '\0');
+      std::memcpy(bytes->data(), event.blob.data(), std::min<uint64_t>(event.blob.size(), length));
+      m.memory().WriteBytes(event.address, *bytes);
+      return 0;
+    }
+    case trace::MEMORY_FILL:
+      ++summary_.memory_ops;
+      m.memory().Fill(event.address, static_cast<uint8_t>(event.aux),
+                      std::min<uint64_t>(event.value, trace::kMaxMemoryLength));
+      return 0;
+    case trace::MEMORY_READ: {
+      ++summary_.memory_ops;
+      const uint64_t length = std::min<uint64_t>(event.value, trace::kMaxMemoryLength);
+      bytes->resize(length);
+      m.memory().ReadBytes(event.address, bytes->data(), length);
+      return 0;
+    }
+    case trace::TIME_ADVANCE:
+      ++summary_.time_events;
+      if (event.flags & trace::FLAG_TO_DEADLINE) {
+        m.clock().AdvanceToNextDeadline();
+      } else {
+        m.clock().Advance(event.value);
+      }
+      return m.clock().now();
+    case trace::TIME_SET:
+      ++summary_.time_events;
+      m.clock().AdvanceTo(event.value);
+      return m.clock().now();
+    case trace::MARKER:
+      ++summary_.markers;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+void Replayer::RunBatch(const trace::EventBatch& batch) {
+  const int n = batch.op_size();
+  const uint32_t* ops = batch.op().data();
+  const uint64_t* addresses = batch.address().data();
+  const uint64_t* values = batch.value().data();
+  IoSpace& io = machine_->io();
+  int blob = 0;
+  for (int i = 0; i < n; ++i) {
+    const uint32_t op = ops[i];
+    const trace::EventKind kind = OpKind(op);
+    // The common case, kept tight: port accesses with no observer to feed.
+    if (observer_ == nullptr) {
+      if (kind == trace::PORT_WRITE) {
+        io.Write(static_cast<uint32_t>(addresses[i]), OpWidth(op), static_cast<uint32_t>(values[i]));
+        ++summary_.port_writes;
+        ++summary_.events;
+        continue;
+      }
+      if (kind == trace::PORT_READ) {
+        const uint32_t value = io.Read(static_cast<uint32_t>(addresses[i]), OpWidth(op));
+        ++summary_.port_reads;
+        CountRead((OpFlags(op) & trace::FLAG_RECORDED) != 0, value != values[i]);
+        ++summary_.events;
+        continue;
+      }
+    }
+    EventView event;
+    event.kind = kind;
+    event.width = OpWidth(op);
+    event.flags = OpFlags(op);
+    event.aux = trace::OpAux(op);
+    event.address = addresses[i];
+    event.value = values[i];
+    if (trace::OpHasBlob(op)) event.blob = batch.blob(blob++);
+    const uint64_t t_ns = machine_->clock().now();
+    const uint64_t model = Execute(event, &bytes_);
+    bool diverged = false;
+    if (event.recorded()) {
+      if (kind == trace::PORT_READ || kind == trace::MMIO_READ) {
+        diverged = model != event.value;
+        CountRead(true, diverged);
+      } else if (kind == trace::MEMORY_READ) {
+        diverged = bytes_ != event.blob;
+        CountRead(true, diverged);
+      }
+    }
+    if (observer_ != nullptr) Notify(event, t_ns, model, diverged);
+    ++summary_.events;
+  }
+  summary_.end_ns = machine_->clock().now();
+}
+
+absl::Status Replayer::Run(trace::EventSource& source) {
+  trace::EventBatch batch;
+  while (true) {
+    PT_ASSIGN_OR_RETURN(const bool have, source.Next(&batch));
+    if (!have) break;
+    RunBatch(batch);
+  }
+  summary_.end_ns = machine_->clock().now();
+  return absl::OkStatus();
+}
+
+}  // namespace portrace::sim
