@@ -70,6 +70,21 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
   replayed.model_value = model_value;
   if (event.kind == trace::MEMORY_READ) replayed.model_bytes = bytes_;
   replayed.diverged = diverged;
+  switch (event.kind) {
+    case trace::PORT_READ:
+    case trace::PORT_WRITE:
+      replayed.mapping = machine_->io().MappingNameAt(static_cast<uint32_t>(event.address));
+      break;
+    case trace::MMIO_READ:
+    case trace::MMIO_WRITE:
+    case trace::MEMORY_WRITE:
+    case trace::MEMORY_FILL:
+    case trace::MEMORY_READ:
+      replayed.mapping = machine_->memory().NameAt(event.address);
+      break;
+    default:
+      break;
+  }
   replayed.anomalies = anomalies_;
   replayed.device_events = device_events_;
   observer_->OnEvent(replayed);

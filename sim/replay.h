@@ -39,6 +39,8 @@ struct ReplayedEvent {
   uint64_t model_value = 0;
   absl::string_view model_bytes;
   bool diverged = false;
+  // The mapping that claims the port or address ("ram" for RAM, "" when nothing does).
+  absl::string_view mapping;
   absl::Span<const IoAnomaly> anomalies;
   absl::Span<const DeviceEvent> device_events;
 };

@@ -1,0 +1,91 @@
+#include "analyzer/catalogue.h"
+
+#include <algorithm>
+
+namespace portrace::analyzer {
+namespace {
+
+using S = Severity;
+
+// Sorted by id (checked by catalogue_test). Platform ids and severities: protocol.md §h.
+constexpr FindingType kCatalogue[] = {
+    {"io.bad-width", S::kWarning, "access at a width the device does not accept"},
+    {"io.denied", S::kWarning, "access to a port the guest's permission bitmap denies"},
+    {"io.straddle", S::kWarning, "access crossing the end of a device's range"},
+    {"io.unclaimed", S::kInfo, "access to a port or address no device claims"},
+    {"platform.absent-device-traffic", S::kError,
+     "protocol traffic while no platform device answers"},
+    {"platform.bar-log-unplug", S::kWarning,
+     "BAR+8 log byte 0x01/0x02: upstream QEMU unplugs instead of logging"},
+    {"platform.build-before-product", S::kError,
+     "build number written before the product number"},
+    {"platform.build-negative", S::kWarning,
+     "build number >= 2^31: qemu-trad formats it signed, the blacklist key will not match"},
+    {"platform.continue-after-mismatch", S::kError,
+     "driver went on after the magic read gave neither 0x49d2 nor 0xd249"},
+    {"platform.ident-after-version0", S::kWarning,
+     "product/build written although the protocol version was 0"},
+    {"platform.ident-without-version", S::kWarning,
+     "product/build written without reading the protocol version first"},
+    {"platform.legacy-unplug", S::kInfo, "legacy SUSE/VMDP unplug-all write of 1 to BAR+4"},
+    {"platform.log-before-magic", S::kWarning, "log bytes before the magic check"},
+    {"platform.log-interleaved", S::kWarning, "log bytes from several sources garble one line"},
+    {"platform.log-nonprintable", S::kInfo, "control or non-printable bytes in a log line"},
+    {"platform.log-overlong", S::kWarning, "log line longer than the 4095-byte buffer"},
+    {"platform.log-throttled", S::kWarning,
+     "log flush the token bucket cannot pay for: the vCPU would stall"},
+    {"platform.log-unterminated", S::kInfo, "log line without a newline"},
+    {"platform.log-width", S::kError, "log write at a width other than 1 byte"},
+    {"platform.magic-not-rechecked", S::kWarning,
+     "magic not re-read after the build write, before the unplug"},
+    {"platform.magic-width", S::kError, "magic read at a width other than 2 bytes"},
+    {"platform.product-collision", S::kInfo,
+     "product number 3, which Linux and XenServer v2 drivers decode differently"},
+    {"platform.product-experimental", S::kWarning,
+     "product number 0xffff, reserved for unreleased development drivers"},
+    {"platform.product-unregistered", S::kWarning,
+     "product number not in the registry: the blacklist cannot match it"},
+    {"platform.product-zero", S::kError, "product number 0"},
+    {"platform.repeated-handshake", S::kInfo,
+     "handshake or unplug repeated within one boot without a resume marker"},
+    {"platform.string-io", S::kWarning, "string I/O (REP INS/OUTS) to the platform ports"},
+    {"platform.unplug-after-enumeration", S::kWarning,
+     "unplug after the affected devices were enumerated or used"},
+    {"platform.unplug-mask-odd", S::kInfo, "unplug mask 0, or with bits 0 and 2 together"},
+    {"platform.unplug-unknown-bits", S::kWarning, "unplug mask with bits the device ignores"},
+    {"platform.use-after-blacklist", S::kError,
+     "unplug or other protocol use after the magic read 0xd249"},
+    {"platform.use-after-unplug", S::kError, "access to a device after it was unplugged"},
+    {"platform.version-width", S::kError, "protocol version read at a width other than 1 byte"},
+    {"platform.width-confusion", S::kError,
+     "access at 0x10 whose width changes its meaning (ROM lock, build number)"},
+    {"platform.write-before-magic", S::kError, "protocol write before the first magic read"},
+    {"replay.divergence", S::kError,
+     "the trace recorded a read value that differs from the model's"},
+};
+
+}  // namespace
+
+absl::string_view SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
+  }
+  return "unknown";
+}
+
+absl::Span<const FindingType> Catalogue() { return kCatalogue; }
+
+const FindingType* FindFindingType(absl::string_view id) {
+  const auto it = std::lower_bound(
+      std::begin(kCatalogue), std::end(kCatalogue), id,
+      [](const FindingType& type, absl::string_view key) { return type.id < key; });
+  if (it == std::end(kCatalogue) || it->id != id) return nullptr;
+  return it;
+}
+
+}  // namespace portrace::analyzer

@@ -1,0 +1,18 @@
+// The rule registry: every rule family, created by its factory, listed in one place.
+#ifndef PORTRACE_ANALYZER_RULES_H_
+#define PORTRACE_ANALYZER_RULES_H_
+
+#include <memory>
+#include <vector>
+
+#include "analyzer/rule.h"
+#include "sim/machine.h"
+
+namespace portrace::analyzer {
+
+// The rules that apply to traces replayed on `profile`.
+std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profile);
+
+}  // namespace portrace::analyzer
+
+#endif  // PORTRACE_ANALYZER_RULES_H_
