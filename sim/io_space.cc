@@ -265,8 +265,15 @@ uint64_t IoSpace::QemuRead(uint32_t port, unsigned width) {
     const Slot& slot = SlotAt(at);
     unsigned piece;
     uint64_t value;
-    if (slot.mapping_id < 0) {
-      piece = at >= kPortCount ? remaining : kUnassignedRules.PieceSize(at, remaining);
+    if (at >= kPortCount) {
+      // Past the end of the 64 KiB space QEMU's flatview has nothing: those bytes read 0
+      // (recorded: `inl 0xfffe` answers 0x0000ffff).
+      piece = remaining;
+      value = 0;
+      if (!unclaimed) unclaimed_port = at;
+      unclaimed = true;
+    } else if (slot.mapping_id < 0) {
+      piece = kUnassignedRules.PieceSize(at, remaining);
       value = WidthMask(piece);
       if (!unclaimed) unclaimed_port = at;
       unclaimed = true;

@@ -93,7 +93,8 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
   device_events_.clear();
 }
 
-uint64_t Replayer::Execute(const EventView& event, std::string* bytes) {
+uint64_t Replayer::Execute(const EventView& event) {
+  std::string* bytes = &bytes_;
   Machine& m = *machine_;
   switch (event.kind) {
     case trace::PORT_READ:
@@ -186,22 +187,28 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
     event.address = addresses[i];
     event.value = values[i];
     if (trace::OpHasBlob(op)) event.blob = batch.blob(blob++);
-    const uint64_t t_ns = machine_->clock().now();
-    const uint64_t model = Execute(event, &bytes_);
-    bool diverged = false;
-    if (event.recorded()) {
-      if (kind == trace::PORT_READ || kind == trace::MMIO_READ) {
-        diverged = model != event.value;
-        CountRead(true, diverged);
-      } else if (kind == trace::MEMORY_READ) {
-        diverged = bytes_ != event.blob;
-        CountRead(true, diverged);
-      }
-    }
-    if (observer_ != nullptr) Notify(event, t_ns, model, diverged);
-    ++summary_.events;
+    Step(event);
   }
   summary_.end_ns = machine_->clock().now();
+}
+
+uint64_t Replayer::Step(const EventView& event) {
+  const uint64_t t_ns = machine_->clock().now();
+  const uint64_t model = Execute(event);
+  bool diverged = false;
+  if (event.recorded()) {
+    if (event.kind == trace::PORT_READ || event.kind == trace::MMIO_READ) {
+      diverged = model != event.value;
+      CountRead(true, diverged);
+    } else if (event.kind == trace::MEMORY_READ) {
+      diverged = bytes_ != event.blob;
+      CountRead(true, diverged);
+    }
+  }
+  if (observer_ != nullptr) Notify(event, t_ns, model, diverged);
+  ++summary_.events;
+  summary_.end_ns = machine_->clock().now();
+  return model;
 }
 
 absl::Status Replayer::Run(trace::EventSource& source) {

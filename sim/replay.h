@@ -89,14 +89,18 @@ class Replayer : private IoAnomalySink, private DeviceEventSink {
   // Replays one batch (must be well formed: trace::ValidateBatch).
   void RunBatch(const trace::EventBatch& batch);
 
-  // Executes a single event now (the qtest peer's path). Returns the model's value for port and
-  // MMIO reads and the clock after time events; MEMORY_READ fills `bytes`.
-  uint64_t Execute(const trace::EventView& event, std::string* bytes);
+  // Replays a single event now, exactly as RunBatch would (the qtest peer's path). Returns the
+  // model's value for port and MMIO reads and the clock after time events; after a MEMORY_READ
+  // the bytes read are in last_bytes().
+  uint64_t Step(const trace::EventView& event);
+  const std::string& last_bytes() const { return bytes_; }
 
   const ReplaySummary& summary() const { return summary_; }
   uint64_t events_replayed() const { return summary_.events; }
 
  private:
+  // Carries out one event on the machine and counts it by kind.
+  uint64_t Execute(const trace::EventView& event);
   void OnIoAnomaly(const IoAnomaly& anomaly) override;
   void OnDeviceEvent(const DeviceEvent& event) override;
   // Reports the event at `index` to the observer and clears the per-event buffers.

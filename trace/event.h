@@ -101,8 +101,9 @@ class BatchBuilder {
   void TimeAdvance(uint64_t ns) { Add(PackOp(TIME_ADVANCE, 0, 0), 0, ns); }
   void TimeAdvanceToDeadline() { Add(PackOp(TIME_ADVANCE, 0, FLAG_TO_DEADLINE), 0, 0); }
   void TimeSet(uint64_t ns) { Add(PackOp(TIME_SET, 0, 0), 0, ns); }
-  void Marker(absl::string_view text) {
-    Add(PackOp(MARKER, 0, 0), 0, 0);
+  // `flags` is 0 or FLAG_QTEST (the text is a qtest command with no I/O).
+  void Marker(absl::string_view text, uint32_t flags = 0) {
+    Add(PackOp(MARKER, 0, flags), 0, 0);
     batch_->add_blob(text.data(), text.size());
   }
   // Attaches a note to the event most recently added.

@@ -43,7 +43,8 @@ struct QtestRequest {
   uint32_t width = 0;    // 1/2/4/8 for in/out/read*/write*, else 0
   uint64_t address = 0;  // port or guest-physical address
   // kOut/kMmioWrite: the value truncated to `width`; read/write/b64*/memset: the length;
-  // kClockStep with an argument and kClockSet: nanoseconds (negative steps become 0).
+  // kClockStep with an argument and kClockSet: nanoseconds (negative values become 0: virtual
+  // time never moves backwards, and QEMU's clock warp ignores a target in the past).
   uint64_t value = 0;
   bool has_value = false;  // kClockStep: an explicit NS was given
   uint8_t fill = 0;        // kMemset: the byte
@@ -61,8 +62,10 @@ absl::StatusOr<QtestRequest> ParseQtestLine(absl::string_view line);
 void AppendQtestEvents(const QtestRequest& request, BatchBuilder& builder);
 
 // Renders one event as a qtest line in libqtest's spelling ("outl 0xcf8 0x80000920",
-// "write 0x2103 0x1 0x4e", "clock_step"), or "" for events qtest cannot express. MARKER events
-// that are not FLAG_QTEST become "# marker: <text>" comments (newlines escaped).
+// "write 0x2103 0x1 0x4e", "clock_step"), or "" for events qtest cannot express (a read of zero
+// bytes, a clock value above INT64_MAX, an invalid width). MARKER events that are not FLAG_QTEST
+// become "# marker: <text>" comments (newlines escaped). An empty `write`/`b64write` payload is
+// printed as one zero byte ("0x00", "AA=="), since QEMU needs at least three characters of data.
 std::string FormatQtestLine(const EventView& event);
 
 }  // namespace portrace::trace

@@ -30,8 +30,10 @@ class QtestScriptReader : public EventSource {
                                                    int events_per_batch = 4096);
 
   const TraceHeader& header() const override { return header_; }
+  // Events before a bad line are delivered first; the error comes with the following call.
   // Errors: "<name>:<line>: <reason>" (InvalidArgument), e.g.
   // "trace.qtest:4: unknown qtest command 'foo'" or "trace.qtest:7: outb: bad number '0xzz'".
+  // A NUL byte anywhere is refused (QEMU reads lines as C strings and never gets past one).
   absl::StatusOr<bool> Next(EventBatch* batch) override;
 
  private:
@@ -50,7 +52,9 @@ class QtestScriptReader : public EventSource {
   absl::Status failed_;
 };
 
-// Writes events as a qtest script, one line per event.
+// Writes events as a qtest script, one line per event: the event's "qtest" annotation when it
+// has one that fits on a line, else FormatQtestLine; events that render as "" are skipped. A line
+// that itself ends in '\r' is followed by "\r\n", since the reader drops one '\r' per line.
 class QtestScriptWriter {
  public:
   explicit QtestScriptWriter(ByteSink* sink) : sink_(sink) {}

@@ -1,0 +1,319 @@
+#include "cli/commands.h"
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "analyzer/analyzer.h"
+#include "analyzer/report.h"
+#include "analyzer/rules.h"
+#include "cli/args.h"
+#include "sim/machine.h"
+#include "sim/qtest_server.h"
+#include "sim/replay.h"
+#include "trace/byte_source.h"
+#include "trace/exporters/registry.h"
+#include "trace/importers/registry.h"
+#include "trace/qtest_script.h"
+
+namespace portrace::cli {
+namespace {
+
+const FlagSpec kMachineFlag = {"machine", "NAME",
+                               "machine profile: xen-trad (default), xen-xenserver, "
+                               "xen-upstream, pc; a canonical trace's own machine is the default "
+                               "for it"};
+const FlagSpec kFromFlag = {"from", "FORMAT", "input format (trace, qtest); sniffed if not given"};
+
+const CommandSpec kReplaySpec = {
+    "replay",
+    "TRACE",
+    "Replay TRACE (a file, or - for standard input) against a machine model and print a summary "
+    "of what happened.",
+    "",
+    {kMachineFlag, kFromFlag},
+    1,
+    1,
+};
+
+const CommandSpec kAnalyzeSpec = {
+    "analyze",
+    "TRACE",
+    "Replay TRACE against a machine model and report protocol violations and divergences.",
+    "Exit status: 0 no finding of severity error, 1 errors found, 2 bad usage or unreadable "
+    "input.\nThe JSON report is one object; each entry of its \"findings\" array has rule, "
+    "severity, event (0-based index), t_ns, message, occurrences and context.",
+    {kMachineFlag,
+     kFromFlag,
+     {"format", "text|json", "report format (default text)"},
+     {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
+     {"context", "N", "events of context shown before and after a finding (default 3)"}},
+    1,
+    1,
+};
+
+const CommandSpec kQtestSpec = {
+    "qtest",
+    "[SCRIPT|-]",
+    "Behave as a qtest peer: read QEMU qtest requests from SCRIPT or standard input, one per "
+    "line, and answer each on standard output as qemu-system-x86_64 -qtest stdio does.",
+    "Replies: OK, OK 0x%04x (in*), OK 0x%016x (read*), OK <ns> (clock_step/clock_set, as with "
+    "-accel qtest), FAIL Unknown command '<word>', ERR <reason> for bad arguments (where QEMU\n"
+    "would abort). Blank lines and lines starting with # are not requests and get no reply.",
+    {kMachineFlag},
+    0,
+    1,
+};
+
+const CommandSpec kConvertSpec = {
+    "convert",
+    "IN OUT",
+    "Convert a trace between formats. OUT's extension picks the output format (.trace "
+    "canonical, .qtest script) unless --to names one; - writes to standard output.",
+    "",
+    {kFromFlag, {"to", "FORMAT", "output format (trace, qtest)"}},
+    2,
+    2,
+};
+
+const CommandSpec* const kCommands[] = {&kReplaySpec, &kAnalyzeSpec, &kQtestSpec, &kConvertSpec};
+
+void PrintTo(FILE* stream, absl::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stream);
+}
+
+int Fail(const Streams& streams, const absl::Status& status) {
+  std::string message(status.message());
+  if (!absl::StartsWith(message, "portrace")) message = absl::StrCat("portrace: ", message);
+  PrintTo(streams.err, absl::StrCat(message, "\n"));
+  return kExitUsage;
+}
+
+std::string TopLevelUsage() {
+  std::string out =
+      "usage: portrace COMMAND [flags] ...\n\n"
+      "portrace replays captured x86 port I/O traces against a model of a PC's I/O space and\n"
+      "reports protocol violations (Xen platform device, PCI, IDE, NICs, legacy devices).\n\n"
+      "commands:\n";
+  for (const CommandSpec* spec : kCommands) {
+    absl::StrAppendFormat(&out, "  %-9s %s\n", spec->name, spec->operands);
+  }
+  out += "\nportrace COMMAND --help describes each command.\n";
+  return out;
+}
+
+// The machine options from the flags; `trace_machine` (from a canonical trace's header) is the
+// default when --machine is absent and it names a known profile.
+absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
+                                                       absl::string_view trace_machine) {
+  sim::MachineOptions options;
+  if (args.Has("machine")) {
+    options.name = args.Get("machine");
+  } else if (!trace_machine.empty() && sim::FindMachineProfile(trace_machine) != nullptr) {
+    options.name = std::string(trace_machine);
+  }
+  if (sim::FindMachineProfile(options.name) == nullptr) {
+    std::vector<absl::string_view> names;
+    for (const sim::MachineProfile& p : sim::MachineProfiles()) names.push_back(p.name);
+    return absl::InvalidArgumentError(absl::StrCat("unknown machine '", options.name,
+                                                   "' (known: ", absl::StrJoin(names, ", "), ")"));
+  }
+  return options;
+}
+
+absl::StatusOr<uint64_t> UnsignedFlag(const ParsedArgs& args, absl::string_view name,
+                                      uint64_t fallback) {
+  if (!args.Has(name)) return fallback;
+  uint64_t value = 0;
+  if (!absl::SimpleAtoi(args.Get(name), &value)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": '", args.Get(name),
+                                                   "' is not a non-negative integer"));
+  }
+  return value;
+}
+
+int RunReplay(const ParsedArgs& args, const Streams& streams) {
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
+  if (!opened.ok()) return Fail(streams, opened.status());
+  absl::StatusOr<sim::MachineOptions> options =
+      MachineOptionsFrom(args, opened->source->header().machine());
+  if (!options.ok()) return Fail(streams, options.status());
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::Machine::Create(*options);
+  if (!machine.ok()) return Fail(streams, machine.status());
+  sim::Replayer replayer(machine->get());
+  const absl::Status status = replayer.Run(*opened->source);
+  PrintTo(streams.out, analyzer::FormatReplaySummary(args.operands[0], options->name,
+                                                     analyzer::ToReplayStats(replayer.summary())));
+  if (!status.ok()) return Fail(streams, status);
+  return kExitOk;
+}
+
+int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
+  const std::string format = args.Get("format", "text");
+  if (format != "text" && format != "json") {
+    return Fail(streams, absl::InvalidArgumentError(absl::StrCat(
+                             "--format: '", format, "' is neither text nor json")));
+  }
+  analyzer::AnalyzerOptions analyzer_options;
+  absl::StatusOr<uint64_t> max = UnsignedFlag(args, "max-findings", 100);
+  if (!max.ok()) return Fail(streams, max.status());
+  absl::StatusOr<uint64_t> context = UnsignedFlag(args, "context", 3);
+  if (!context.ok()) return Fail(streams, context.status());
+  if (*context > 1000) {
+    return Fail(streams, absl::InvalidArgumentError("--context: at most 1000 events"));
+  }
+  analyzer_options.max_findings_per_rule = *max;
+  analyzer_options.context_before = static_cast<int>(*context);
+  analyzer_options.context_after = static_cast<int>(*context);
+
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
+  if (!opened.ok()) return Fail(streams, opened.status());
+  absl::StatusOr<sim::MachineOptions> options =
+      MachineOptionsFrom(args, opened->source->header().machine());
+  if (!options.ok()) return Fail(streams, options.status());
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::Machine::Create(*options);
+  if (!machine.ok()) return Fail(streams, machine.status());
+
+  analyzer::Analyzer analyzer(analyzer::CreateRules((*machine)->profile()), analyzer_options);
+  sim::Replayer replayer(machine->get());
+  replayer.set_observer(&analyzer);
+  // On a bad input the report still covers everything before the error, then the error is
+  // reported and the exit status is 2.
+  const absl::Status status = replayer.Run(*opened->source);
+  analyzer.Finish();
+  const analyzer::Report report = analyzer::BuildReport(args.operands[0], opened->format,
+                                                        options->name, replayer.summary(), analyzer);
+  if (format == "json") {
+    absl::StatusOr<std::string> json = analyzer::FormatJsonReport(report);
+    if (!json.ok()) return Fail(streams, json.status());
+    PrintTo(streams.out, *json);
+  } else {
+    PrintTo(streams.out, analyzer::FormatTextReport(report));
+  }
+  if (!status.ok()) return Fail(streams, status);
+  return analyzer.HasErrors() ? kExitFindings : kExitOk;
+}
+
+// Reads one line (without '\n') of at most `limit` bytes. Returns false at the end of input.
+// A longer line is consumed whole and reported through `too_long`.
+bool ReadLine(FILE* in, size_t limit, std::string* line, bool* too_long) {
+  line->clear();
+  *too_long = false;
+  int c;
+  bool any = false;
+  while ((c = std::fgetc(in)) != EOF) {
+    any = true;
+    if (c == '\n') return true;
+    if (line->size() < limit) {
+      line->push_back(static_cast<char>(c));
+    } else {
+      *too_long = true;
+    }
+  }
+  return any;
+}
+
+int RunQtest(const ParsedArgs& args, const Streams& streams) {
+  absl::StatusOr<sim::MachineOptions> options = MachineOptionsFrom(args, "");
+  if (!options.ok()) return Fail(streams, options.status());
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::Machine::Create(*options);
+  if (!machine.ok()) return Fail(streams, machine.status());
+  FILE* in = streams.in;
+  std::unique_ptr<FILE, int (*)(FILE*)> file(nullptr, &std::fclose);
+  if (!args.operands.empty() && args.operands[0] != "-") {
+    file.reset(std::fopen(args.operands[0].c_str(), "rb"));
+    if (file == nullptr) {
+      return Fail(streams, absl::NotFoundError(absl::StrCat(args.operands[0], ": cannot open: ",
+                                                            std::strerror(errno))));
+    }
+    in = file.get();
+  }
+  sim::QtestServer server(machine->get());
+  std::string line;
+  bool too_long = false;
+  while (ReadLine(in, trace::kMaxQtestLineLength, &line, &too_long)) {
+    std::optional<std::string> reply;
+    if (too_long) {
+      reply = absl::StrFormat("ERR request longer than %u bytes", trace::kMaxQtestLineLength);
+    } else {
+      reply = server.Handle(line);
+    }
+    if (!reply.has_value()) continue;
+    reply->push_back('\n');
+    PrintTo(streams.out, *reply);
+    std::fflush(streams.out);
+  }
+  return kExitOk;
+}
+
+int RunConvert(const ParsedArgs& args, const Streams& streams) {
+  const std::string& in_path = args.operands[0];
+  const std::string& out_path = args.operands[1];
+  absl::StatusOr<const trace::Exporter*> exporter =
+      trace::ChooseExporter(out_path, args.Get("to"));
+  if (!exporter.ok()) return Fail(streams, exporter.status());
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(in_path, args.Get("from"));
+  if (!opened.ok()) return Fail(streams, opened.status());
+  absl::StatusOr<std::unique_ptr<trace::ByteSink>> sink = trace::OpenFileSink(out_path);
+  if (!sink.ok()) return Fail(streams, sink.status());
+  trace::TraceHeader header = opened->source->header();
+  header.set_producer(absl::StrCat("portrace convert (from ", opened->format, ")"));
+  absl::StatusOr<std::unique_ptr<trace::BatchWriter>> writer =
+      (*exporter)->Create(sink->get(), header);
+  if (!writer.ok()) return Fail(streams, writer.status());
+  trace::EventBatch batch;
+  absl::Status status;
+  while (true) {
+    absl::StatusOr<bool> have = opened->source->Next(&batch);
+    if (!have.ok()) {
+      status = have.status();
+      break;
+    }
+    if (!*have) break;
+    if (absl::Status written = (*writer)->WriteBatch(batch); !written.ok()) return Fail(streams, written);
+  }
+  // Whatever was read before an input error is still written out.
+  if (absl::Status finished = (*writer)->Finish(); !finished.ok()) return Fail(streams, finished);
+  if (!status.ok()) return Fail(streams, status);
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunPortrace(absl::Span<const char* const> args, const Streams& streams) {
+  if (args.empty()) {
+    PrintTo(streams.err, TopLevelUsage());
+    return kExitUsage;
+  }
+  const absl::string_view command = args[0];
+  if (command == "--help" || command == "-h" || command == "help") {
+    PrintTo(streams.out, TopLevelUsage());
+    return kExitOk;
+  }
+  for (const CommandSpec* spec : kCommands) {
+    if (spec->name != command) continue;
+    absl::StatusOr<ParsedArgs> parsed = ParseArgs(*spec, args.subspan(1));
+    if (!parsed.ok()) return Fail(streams, parsed.status());
+    if (parsed->help) {
+      PrintTo(streams.out, Usage(*spec));
+      return kExitOk;
+    }
+    if (spec == &kReplaySpec) return RunReplay(*parsed, streams);
+    if (spec == &kAnalyzeSpec) return RunAnalyze(*parsed, streams);
+    if (spec == &kQtestSpec) return RunQtest(*parsed, streams);
+    return RunConvert(*parsed, streams);
+  }
+  return Fail(streams, absl::InvalidArgumentError(absl::StrCat(
+                           "unknown command '", command, "' (try portrace --help)")));
+}
+
+}  // namespace portrace::cli

@@ -1,0 +1,200 @@
+// End-to-end runs of the portrace command line (RunPortrace, as main() calls it) against golden
+// output in testdata/golden. To refresh the goldens after an intended change:
+//   bazel test //cli:commands_test --test_env=PORTRACE_GOLDEN_DIR=$PWD/testdata/golden
+// then review the diff.
+#include "cli/commands.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace portrace::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kRepro01[] =
+    "testdata/qemu-repro/qemu-repro-01-ide-null-ptr-address-space-to-flatview.txt";
+constexpr char kRepro11[] =
+    "testdata/qemu-repro/qemu-repro-11-rtl8139-oss-fuzz-29224-stack-overflow-mixed.txt";
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Result Portrace(std::vector<const char*> args, const std::string& input = "") {
+  Result result;
+  char* out_buf = nullptr;
+  size_t out_size = 0;
+  char* err_buf = nullptr;
+  size_t err_size = 0;
+  std::string in_copy = input;
+  Streams streams;
+  streams.in = input.empty() ? std::fopen("/dev/null", "r")
+                             : fmemopen(in_copy.data(), in_copy.size(), "r");
+  streams.out = open_memstream(&out_buf, &out_size);
+  streams.err = open_memstream(&err_buf, &err_size);
+  result.exit_code = RunPortrace(args, streams);
+  std::fclose(streams.in);
+  std::fclose(streams.out);
+  std::fclose(streams.err);
+  result.out.assign(out_buf, out_size);
+  result.err.assign(err_buf, err_size);
+  std::free(out_buf);
+  std::free(err_buf);
+  return result;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  if (const char* dir = std::getenv("PORTRACE_GOLDEN_DIR")) {
+    WriteFile(std::string(dir) + "/" + name, actual);
+    return;
+  }
+  const std::string expected = ReadFile("testdata/golden/" + name);
+  EXPECT_EQ(actual, expected) << "golden testdata/golden/" << name << " differs";
+}
+
+std::string Temp(const std::string& name) { return std::string(std::getenv("TEST_TMPDIR")) + "/" + name; }
+
+// product.md's first contract example: QEMU's replies for unclaimed ports and unknown commands.
+TEST(CommandsTest, QtestPeerAnswersLikeQemu) {
+  Result r = Portrace({"qtest", "--machine=pc"}, "inw 0x1234\ninl 0x5678\noutb 0x1234 0x1\nfoo\n");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "OK 0xffff\nOK 0xffffffff\nOK\nFAIL Unknown command 'foo'\n");
+  EXPECT_EQ(r.err, "");
+  // The same script twice gives the same bytes.
+  EXPECT_EQ(Portrace({"qtest", "--machine=pc"}, "inw 0x1234\ninl 0x5678\noutb 0x1234 0x1\nfoo\n").out,
+            r.out);
+  // From a file operand, default machine.
+  Result f = Portrace({"qtest", kRepro01});
+  EXPECT_EQ(f.exit_code, 0);
+  EXPECT_EQ(std::count(f.out.begin(), f.out.end(), '\n'), 12);
+}
+
+TEST(CommandsTest, AnalyzeGoldenText) {
+  Result r = Portrace({"analyze", "--machine=pc", kRepro01});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  ExpectGolden("analyze-repro01-pc.txt", r.out);
+  EXPECT_EQ(Portrace({"analyze", "--machine=pc", kRepro01}).out, r.out);
+}
+
+TEST(CommandsTest, AnalyzeGoldenJson) {
+  Result r = Portrace({"analyze", "--format=json", "--context=1", kRepro11});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ExpectGolden("analyze-repro11-xen-trad.json", r.out);
+}
+
+TEST(CommandsTest, ReplayGoldenSummary) {
+  Result r = Portrace({"replay", "--machine=xen-upstream", kRepro11});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ExpectGolden("replay-repro11-xen-upstream.txt", r.out);
+}
+
+TEST(CommandsTest, HelpForEveryCommand) {
+  for (const char* command : {"replay", "analyze", "qtest", "convert"}) {
+    Result r = Portrace({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_THAT(r.out, HasSubstr(std::string("usage: portrace ") + command)) << command;
+  }
+  Result top = Portrace({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_THAT(top.out, HasSubstr("commands:"));
+  EXPECT_EQ(Portrace({}).exit_code, 2);
+}
+
+TEST(CommandsTest, BadInputsExitTwoWithOneLine) {
+  std::string random;
+  for (int i = 0; i < 4096; ++i) random.push_back(static_cast<char>((i * 2654435761u) >> 13));
+  WriteFile(Temp("random.bin"), random);
+  WriteFile(Temp("bad-line.qtest"), "outb 0x80 0x1\nfrobnicate 1 2\n");
+  const struct {
+    std::vector<const char*> args;
+    const char* message;
+  } cases[] = {
+      {{"analyze", "/nonexistent.trace"}, "/nonexistent.trace: cannot open"},
+      {{"replay", "/nonexistent.trace"}, "/nonexistent.trace: cannot open"},
+      {{"analyze", "--machine=q35", kRepro01}, "unknown machine 'q35'"},
+      {{"analyze", "--format=xml", kRepro01}, "--format: 'xml' is neither text nor json"},
+      {{"analyze", "--max-findings=-1", kRepro01}, "not a non-negative integer"},
+      {{"analyze", "--fromat=qtest", kRepro01}, "unknown flag '--fromat'"},
+      {{"analyze", "--from=pcap", kRepro01}, "unknown input format 'pcap'"},
+      {{"frobnicate"}, "unknown command 'frobnicate'"},
+      {{"convert", kRepro01, "/tmp/x.unknown"}, "cannot tell the output format"},
+      {{"qtest", "/nonexistent.qtest"}, "/nonexistent.qtest: cannot open"},
+  };
+  for (const auto& c : cases) {
+    Result r = Portrace(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_THAT(r.err, HasSubstr(c.message));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  const std::string random_path = Temp("random.bin");
+  Result r = Portrace({"analyze", random_path.c_str()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("offset 0: not a trace format portrace knows"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  // A bad line midway: the report covers what came before, then the error, exit 2.
+  const std::string bad_line = Temp("bad-line.qtest");
+  r = Portrace({"analyze", "--machine=pc", bad_line.c_str()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad-line.qtest:2: unknown qtest command 'frobnicate'"));
+  EXPECT_THAT(r.out, HasSubstr("1 event"));
+}
+
+TEST(CommandsTest, ConvertRoundTripsQtestThroughTheCanonicalTrace) {
+  const std::string trace = Temp("repro11.trace");
+  const std::string back = Temp("repro11.qtest");
+  Result r = Portrace({"convert", kRepro11, trace.c_str()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Portrace({"convert", trace.c_str(), back.c_str()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string original;
+  for (absl::string_view line : absl::StrSplit(ReadFile(kRepro11), '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    absl::StrAppend(&original, line, "\n");
+  }
+  EXPECT_EQ(ReadFile(back), original);
+  // The canonical trace names its producer and replays like the script.
+  EXPECT_EQ(Portrace({"replay", "--machine=xen-upstream", trace.c_str()}).out,
+            Portrace({"replay", "--machine=xen-upstream", kRepro11}).out.replace(
+                0, std::string(kRepro11).size(), trace));
+}
+
+TEST(CommandsTest, TruncatedCanonicalTraceStillReportsWhatCameBefore) {
+  const std::string trace = Temp("cut.trace");
+  ASSERT_EQ(Portrace({"convert", kRepro01, trace.c_str()}).exit_code, 0);
+  std::string bytes = ReadFile(trace);
+  bytes.resize(bytes.size() - 3);
+  WriteFile(trace, bytes);
+  Result r = Portrace({"analyze", trace.c_str()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("truncated frame"));
+  EXPECT_THAT(r.out, HasSubstr("0 events"));
+}
+
+}  // namespace
+}  // namespace portrace::cli

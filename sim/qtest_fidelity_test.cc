@@ -1,0 +1,174 @@
+// Fidelity suite: every script in testdata/fidelity is answered by portrace's qtest peer and
+// compared, reply by reply, with what QEMU answered (NAME.replies, recorded by
+// tools/record_fidelity.sh). When qemu-system-x86_64 is installed the same requests also go to a
+// live QEMU, so a stale recording cannot hide a difference.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "sim/machine.h"
+#include "sim/qtest_server.h"
+
+extern char** environ;
+
+namespace portrace::sim {
+namespace {
+
+struct Script {
+  std::string name;
+  std::string machine = "pc";
+  std::string qemu_args;
+  std::vector<std::string> requests;
+  std::vector<std::string> replies;  // recorded
+};
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<Script> LoadScripts() {
+  std::vector<Script> scripts;
+  const std::string dir = "testdata/fidelity/";
+  // The filegroup's files, in the runfiles tree (the test's working directory).
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    if (absl::EndsWith(file, ".qtest")) names.push_back(file);
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& file : names) {
+    Script script;
+    script.name = file;
+    for (const std::string& line : ReadLines(dir + file)) {
+      absl::string_view rest = line;
+      if (absl::ConsumePrefix(&rest, "# machine: ")) script.machine = std::string(rest);
+      if (absl::ConsumePrefix(&rest, "# qemu-args: ")) script.qemu_args = std::string(rest);
+      if (line.empty() || line[0] == '#') continue;
+      script.requests.push_back(line);
+    }
+    script.replies = ReadLines(dir + file.substr(0, file.size() - 6) + ".replies");
+    scripts.push_back(std::move(script));
+  }
+  return scripts;
+}
+
+std::vector<std::string> PortraceReplies(const Script& script) {
+  MachineOptions options;
+  options.name = script.machine;
+  absl::StatusOr<std::unique_ptr<Machine>> machine = Machine::Create(options);
+  EXPECT_TRUE(machine.ok()) << machine.status();
+  if (!machine.ok()) return {};
+  QtestServer server(machine->get());
+  std::vector<std::string> replies;
+  for (const std::string& request : script.requests) {
+    std::optional<std::string> reply = server.Handle(request);
+    replies.push_back(reply.value_or("<no reply>"));
+  }
+  return replies;
+}
+
+// Runs QEMU on the requests, returns its replies (empty if QEMU is not installed).
+std::vector<std::string> QemuReplies(const Script& script) {
+  const char* qemu = "/usr/bin/qemu-system-x86_64";
+  if (access(qemu, X_OK) != 0) return {};
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  const std::string in_path = tmp + "/requests", out_path = tmp + "/replies";
+  {
+    std::ofstream in(in_path);
+    for (const std::string& r : script.requests) in << r << "\n";
+  }
+  std::vector<std::string> argv_s = {qemu, "-S"};
+  for (absl::string_view a : absl::StrSplit(script.qemu_args, ' ', absl::SkipEmpty())) {
+    argv_s.emplace_back(a);
+  }
+  for (const char* a : {"-display", "none", "-qtest", "stdio", "-qtest-log", "/dev/null"}) {
+    argv_s.emplace_back(a);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid;
+  if (posix_spawn(&pid, qemu, &actions, nullptr, argv.data(), environ) != 0) return {};
+  posix_spawn_file_actions_destroy(&actions);
+  // QEMU keeps running after its input ends; wait for every reply, then stop it.
+  std::vector<std::string> replies;
+  for (int waited = 0; waited < 600; ++waited) {
+    replies = ReadLines(out_path);
+    if (replies.size() >= script.requests.size()) break;
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  return ReadLines(out_path);
+}
+
+void ExpectSame(const Script& script, const std::vector<std::string>& expected,
+                const std::vector<std::string>& actual, const char* who) {
+  ASSERT_EQ(expected.size(), script.requests.size()) << script.name << ": " << who;
+  int differing = 0;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (i < actual.size() && actual[i] == expected[i]) continue;
+    ++differing;
+    ADD_FAILURE() << script.name << " request " << i + 1 << " '" << script.requests[i]
+                  << "': " << who << " answered '" << expected[i] << "', portrace '"
+                  << (i < actual.size() ? actual[i] : "<none>") << "'";
+  }
+  std::printf("%s: %zu of %zu replies identical to %s\n", script.name.c_str(),
+              expected.size() - differing, expected.size(), who);
+}
+
+TEST(QtestFidelityTest, RepliesMatchRecordedQemu) {
+  const std::vector<Script> scripts = LoadScripts();
+  ASSERT_FALSE(scripts.empty());
+  for (const Script& script : scripts) {
+    ExpectSame(script, script.replies, PortraceReplies(script), "recorded QEMU");
+  }
+}
+
+TEST(QtestFidelityTest, RepliesMatchLiveQemu) {
+  if (access("/usr/bin/qemu-system-x86_64", X_OK) != 0) {
+    GTEST_SKIP() << "qemu-system-x86_64 not installed; recorded replies still checked";
+  }
+  for (const Script& script : LoadScripts()) {
+    const std::vector<std::string> live = QemuReplies(script);
+    ASSERT_FALSE(live.empty()) << script.name << ": QEMU gave no replies";
+    ExpectSame(script, live, PortraceReplies(script), "live QEMU");
+  }
+}
+
+}  // namespace
+}  // namespace portrace::sim
