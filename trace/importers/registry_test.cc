@@ -58,7 +58,9 @@ TEST(RegistryTest, SniffsEachFormat) {
     absl::StatusOr<OpenedTrace> opened = OpenTrace(WriteTemp(c.file, c.bytes), "");
     ASSERT_TRUE(opened.ok()) << c.file << ": " << opened.status();
     EXPECT_EQ(opened->format, c.format) << c.file;
-    if (c.events >= 0) EXPECT_EQ(CountEvents(*opened->source), c.events) << c.file;
+    if (c.events >= 0) {
+      EXPECT_EQ(CountEvents(*opened->source), c.events) << c.file;
+    }
   }
 }
 
