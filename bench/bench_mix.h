@@ -67,13 +67,28 @@ class TrivialRegion : public sim::IoRegion {
   explicit TrivialRegion(uint32_t salt) : salt_(salt) {}
 
   uint64_t Read(uint64_t offset, unsigned width) override;
+  // Latches the value, as a device register does: one store, no read-modify-write, so that
+  // back-to-back writes do not form a dependency chain the dispatch would be blamed for.
+  void Write(uint64_t offset, unsigned width, uint64_t value) override;
+
+  uint64_t latched(uint64_t offset) const { return latched_[offset % 8]; }
+
+ private:
+  uint32_t salt_;
+  uint64_t latched_[8] = {};
+};
+
+// A TrivialRegion that also counts and checksums every write: for checking that dispatch designs
+// deliver the same writes (not for timing: its counters chain the writes together).
+class CountingRegion final : public TrivialRegion {
+ public:
+  using TrivialRegion::TrivialRegion;
   void Write(uint64_t offset, unsigned width, uint64_t value) override;
 
   uint64_t writes() const { return writes_; }
   uint64_t write_sum() const { return write_sum_; }
 
  private:
-  uint32_t salt_;
   uint64_t writes_ = 0;
   uint64_t write_sum_ = 0;
 };

@@ -131,7 +131,7 @@ TEST(RandomPortAccessesTest, IsReproducibleAndStaysInsideTheRanges) {
 }
 
 TEST(TrivialRegionTest, AnswersWithinTheWidthAndCountsWrites) {
-  TrivialRegion region(0x1000);
+  CountingRegion region(0x1000);
   EXPECT_LE(region.Read(3, 1), 0xffu);
   EXPECT_LE(region.Read(3, 2), 0xffffu);
   EXPECT_EQ(region.Read(3, 1), region.Read(3, 4) & 0xff);
@@ -140,7 +140,8 @@ TEST(TrivialRegionTest, AnswersWithinTheWidthAndCountsWrites) {
   region.Write(1, 1, 0x5a);
   region.Write(2, 2, 0x1234);
   EXPECT_EQ(region.writes(), 2u);
-  TrivialRegion other(0x1000);
+  EXPECT_EQ(region.latched(2), 0x1234u);
+  CountingRegion other(0x1000);
   other.Write(1, 1, 0x5b);
   other.Write(2, 2, 0x1234);
   EXPECT_NE(region.write_sum(), other.write_sum());

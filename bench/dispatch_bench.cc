@@ -138,8 +138,8 @@ struct Outcome {
 template <typename Design>
 Outcome Replay(const std::vector<PortAccess>& accesses) {
   Outcome outcome;
-  absl::StatusOr<std::unique_ptr<MixDispatch<Design>>> mix =
-      MixDispatch<Design>::Create(GetMixes().ranges);
+  absl::StatusOr<std::unique_ptr<MixDispatch<Design, CountingRegion>>> mix =
+      MixDispatch<Design, CountingRegion>::Create(GetMixes().ranges);
   if (!mix.ok()) {
     std::fprintf(stderr, "dispatch_bench: %s: %s\n", Design::kName,
                  std::string(mix.status().message()).c_str());

@@ -181,15 +181,15 @@ class FlatEntries {
   SortedRanges ranges_;
 };
 
-// A design with every range of a mix mapped to a TrivialRegion of its own (salted by the
-// range's index, so that regions answer differently).
-template <typename Design>
+// A design with every range of a mix mapped to a region of its own (a TrivialRegion or a
+// CountingRegion, salted by the range's index, so that regions answer differently).
+template <typename Design, typename Region = TrivialRegion>
 class MixDispatch {
  public:
   static absl::StatusOr<std::unique_ptr<MixDispatch>> Create(const std::vector<PortRange>& ranges) {
     std::unique_ptr<MixDispatch> mix(new MixDispatch);
     for (size_t i = 0; i < ranges.size(); ++i) {
-      mix->regions_.push_back(std::make_unique<TrivialRegion>(static_cast<uint32_t>(i) * 0x1000));
+      mix->regions_.push_back(std::make_unique<Region>(static_cast<uint32_t>(i) * 0x1000));
       absl::Status status = mix->design_.Map(ranges[i].name, ranges[i].base, ranges[i].length,
                                              mix->regions_.back().get());
       if (!status.ok()) return status;
@@ -199,12 +199,12 @@ class MixDispatch {
 
   Design& design() { return design_; }
   // By range index.
-  const std::vector<std::unique_ptr<TrivialRegion>>& regions() const { return regions_; }
+  const std::vector<std::unique_ptr<Region>>& regions() const { return regions_; }
 
  private:
   MixDispatch() = default;
 
-  std::vector<std::unique_ptr<TrivialRegion>> regions_;
+  std::vector<std::unique_ptr<Region>> regions_;
   Design design_;
 };
 

@@ -40,7 +40,8 @@ struct Outcome {
 template <typename Design>
 Outcome Replay(const std::vector<PortRange>& ranges, const std::vector<PortAccess>& accesses) {
   Outcome outcome;
-  absl::StatusOr<std::unique_ptr<MixDispatch<Design>>> mix = MixDispatch<Design>::Create(ranges);
+  absl::StatusOr<std::unique_ptr<MixDispatch<Design, CountingRegion>>> mix =
+      MixDispatch<Design, CountingRegion>::Create(ranges);
   EXPECT_TRUE(mix.ok()) << mix.status();
   if (!mix.ok()) return outcome;
   ReplayAccesses((*mix)->design(), accesses, &outcome.reads);

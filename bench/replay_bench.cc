@@ -9,11 +9,10 @@
 //  * BM_Decode/{none,zstd}: TraceReader alone; every batch is read and dropped.
 //  * BM_ReplayDecoded: Replayer::RunBatch over batches already in memory: dispatch alone.
 //  * BM_DecodeStep_*: the steps of decoding one stored frame, so that decode's cost can be
-//    split: copy out of the source, CRC-32 (zlib), zstd decompression, EventBatch parsing,
-//    ValidateBatch.
-//  * BM_Proposal_*: copies of sim/ and trace/ code with one change each (see there).
+//    split: copy out of the source, CRC-32 (libdeflate, as TraceReader), zstd decompression,
+//    EventBatch parsing, ValidateBatch.
 // items_per_second counts trace events; bytes_per_second counts stored trace bytes.
-#include <zlib.h>
+#include <libdeflate.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -266,26 +265,10 @@ void BM_DecodeStep_Copy(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeStep_Copy);
 
-// The change to TraceReader::ReadFrame: read into the buffer without zero-filling it first (for
-// example resize only when it must grow, or read into a reused array). Compare
-// BM_DecodeStep_Copy.
-void BM_Proposal_CopyNoZeroFill(benchmark::State& state) {
-  const std::string& raw = GetFrame().raw;
-  std::string stored(raw.size(), '\0');
-  for (auto _ : state) {
-    std::memcpy(stored.data(), raw.data(), raw.size());
-    benchmark::DoNotOptimize(stored.data());
-    benchmark::ClobberMemory();
-  }
-  ReportThroughput(state, kEventsPerBatch, static_cast<int64_t>(raw.size()));
-}
-BENCHMARK(BM_Proposal_CopyNoZeroFill);
-
 void BM_DecodeStep_Crc32(benchmark::State& state) {
   const std::string& raw = GetFrame().raw;
   for (auto _ : state) {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(raw.data()), static_cast<uInt>(raw.size()));
+    uint32_t crc = libdeflate_crc32(0, raw.data(), raw.size());
     benchmark::DoNotOptimize(crc);
   }
   ReportThroughput(state, kEventsPerBatch, static_cast<int64_t>(raw.size()));
@@ -328,47 +311,7 @@ void BM_DecodeStep_Validate(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeStep_Validate);
 
-// Proposals for sim/ and trace/, measured here on copies of their code with one change each;
-// compare each with the benchmark named beside it.
 
-// ValidateBatch with a branch-free first pass, column by column, for batches of port accesses
-// only (nearly every batch of a real trace): OK exactly when ValidateBatch would be, which
-// answers every other batch and gives the messages. Compare BM_DecodeStep_Validate.
-absl::Status ValidateBatchFast(const trace::EventBatch& batch) {
-  const int n = batch.op_size();
-  if (batch.address_size() != n || batch.value_size() != n || batch.blob_size() != 0 ||
-      batch.annotation_size() != 0) {
-    return trace::ValidateBatch(batch);
-  }
-  const uint32_t* ops = batch.op().data();
-  const uint64_t* addresses = batch.address().data();
-  const uint64_t* values = batch.value().data();
-  // Kind PORT_READ or PORT_WRITE with width 1, 2 or 4 (flags and aux are free for ports).
-  uint32_t bad_op = 0;
-  for (int i = 0; i < n; ++i) {
-    const uint32_t t = ops[i] & 0xffff;
-    bad_op |= (t != 0x0101) & (t != 0x0102) & (t != 0x0201) & (t != 0x0202) & (t != 0x0401) &
-              (t != 0x0402);
-  }
-  uint64_t any_address = 0;
-  for (int i = 0; i < n; ++i) any_address |= addresses[i];
-  // With the widths known good, a value fits when nothing is left above its width's bits.
-  uint64_t above_width = 0;
-  for (int i = 0; i < n; ++i) above_width |= values[i] >> ((ops[i] >> 5) & 0x38);
-  return bad_op == 0 && any_address <= 0xffff && above_width == 0 ? absl::OkStatus()
-                                                                  : trace::ValidateBatch(batch);
-}
-
-void BM_Proposal_ValidateFast(benchmark::State& state) {
-  const trace::EventBatch& batch = GetInputs().batches[0];
-  for (auto _ : state) {
-    absl::Status status = ValidateBatchFast(batch);
-    if (!status.ok()) return state.SkipWithError(std::string(status.message()).c_str());
-    benchmark::DoNotOptimize(status);
-  }
-  ReportThroughput(state, kEventsPerBatch, 0);
-}
-BENCHMARK(BM_Proposal_ValidateFast);
 
 }  // namespace
 }  // namespace portrace::bench

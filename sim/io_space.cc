@@ -33,12 +33,15 @@ absl::string_view IoAnomalyKindName(IoAnomaly::Kind kind) {
   return "unknown";
 }
 
-IoSpace::IoSpace(SpaceSemantics semantics) : semantics_(semantics), deny_(kPortCount, false) {
+IoSpace::IoSpace(SpaceSemantics semantics)
+    : semantics_(semantics),
+      deny_(kPortCount, false),
+      table_(kPortCount, &unclaimed_),
+      fast_(new FastEntry[kPortCount]) {
   unclaimed_.mapping_id = kUnclaimedId;
   unclaimed_.rules = kUnassignedRules;
   denied_.mapping_id = kDeniedId;
   denied_.name = "denied";
-  table_.fill(&unclaimed_);
 }
 
 absl::Status IoSpace::CheckRange(uint32_t base, uint32_t length) const {
@@ -148,7 +151,7 @@ absl::Status IoSpace::Allow(uint32_t base, uint32_t length) {
 void IoSpace::Rebuild() {
   // Mappings change rarely (device creation, BAR programming, unplug); a full rebuild of 64 Ki
   // entries keeps this simple and obviously right.
-  table_.fill(&unclaimed_);
+  std::fill(table_.begin(), table_.end(), &unclaimed_);
   // Paint owners from lowest to highest so that the newest emulator wins on overlap.
   std::vector<MappingId> order;
   for (MappingId id = 0; id < static_cast<MappingId>(mappings_.size()); ++id) {
@@ -177,6 +180,25 @@ void IoSpace::Rebuild() {
     for (uint32_t port = mapping.base; port < end; ++port) {
       if (table_[port] == slots_[id].get()) table_[port] = shadowed_slots_[id].get();
     }
+  }
+  // The fast path: per port, the widths an access may take straight to the region.
+  for (uint32_t port = 0; port < kPortCount; ++port) {
+    const Slot& slot = *table_[port];
+    FastEntry entry;
+    if (slot.mapping_id >= 0 && slot.direct != 0) {
+      const uint32_t offset = port - slot.base;
+      for (unsigned width : {1u, 2u, 4u}) {
+        if ((slot.direct & WidthBit(width)) && offset + width <= slot.length &&
+            ((offset & (width - 1)) == 0 || slot.unaligned_direct)) {
+          entry.direct |= WidthBit(width);
+        }
+      }
+      if (entry.direct != 0) {
+        entry.region = slot.region;
+        entry.base = slot.base;
+      }
+    }
+    fast_[port] = entry;
   }
 }
 

@@ -79,15 +79,23 @@ class TraceReader : public EventSource {
   explicit TraceReader(std::unique_ptr<ByteSource> source) : source_(std::move(source)) {}
   // Reads exactly `size` bytes; returns how many were read before the end.
   absl::StatusOr<size_t> ReadFully(char* buffer, size_t size);
-  // Reads one frame into `raw` (decompressed). Returns false at a clean end of stream.
-  absl::StatusOr<bool> ReadFrame(FrameKind* kind, std::string* raw);
+  // Reads one frame; `raw` views its decompressed bytes until the next call. Returns false at a
+  // clean end of stream.
+  absl::StatusOr<bool> ReadFrame(FrameKind* kind, absl::string_view* raw);
   absl::Status Fail(absl::Status status);
 
   std::unique_ptr<ByteSource> source_;
   TraceHeader header_;
   uint64_t offset_ = 0;
-  std::string stored_;
-  std::string raw_;
+  // A growable byte buffer that, unlike std::string::resize, does not zero what it adds.
+  struct Buffer {
+    std::unique_ptr<char[]> bytes;
+    size_t capacity = 0;
+    // Makes room for `size` bytes, keeping the first `keep`.
+    char* Reserve(size_t size, size_t keep);
+  };
+  Buffer stored_;
+  Buffer raw_;
   absl::Status failed_;
 };
 
