@@ -78,7 +78,8 @@ std::string DescribeEvent(const sim::ReplayedEvent& r) {
       }
       break;
     case trace::MEMORY_READ:
-      if (e.recorded()) absl::StrAppend(&text, r.diverged ? " (differs from trace)" : " (as traced)");
+      if (e.recorded())
+        absl::StrAppend(&text, r.diverged ? " (differs from trace)" : " (as traced)");
       break;
     case trace::TIME_ADVANCE:
     case trace::TIME_SET:

@@ -25,8 +25,8 @@ struct Finding {
   uint64_t event = 0;
   uint64_t t_ns = 0;
   std::string message;
-  uint64_t occurrences = 1;  // this finding and its folded repeats
-  uint64_t last_event = 0;   // index of the last repeat
+  uint64_t occurrences = 1;          // this finding and its folded repeats
+  uint64_t last_event = 0;           // index of the last repeat
   std::vector<ContextLine> context;  // events around `event` in trace order, `event` included
 };
 

@@ -110,9 +110,9 @@ Report BuildReport(absl::string_view trace, absl::string_view format, absl::stri
 
 std::string FormatReplaySummary(absl::string_view trace, absl::string_view machine,
                                 const ReplayStats& s) {
-  std::string out = absl::StrFormat("%s replayed on %s: %s in %u ns of virtual time\n", trace,
-                                    machine, Plural(U(s.events()), "event", "events"),
-                                    U(s.end_ns()));
+  std::string out =
+      absl::StrFormat("%s replayed on %s: %s in %u ns of virtual time\n", trace, machine,
+                      Plural(U(s.events()), "event", "events"), U(s.end_ns()));
   absl::StrAppendFormat(&out, "  port I/O     %u reads, %u writes\n", U(s.port_reads()),
                         U(s.port_writes()));
   absl::StrAppendFormat(&out, "  MMIO         %u reads, %u writes\n", U(s.mmio_reads()),
@@ -141,8 +141,8 @@ std::string FormatTextReport(const Report& report) {
   for (const RuleSummary& rule : report.rules()) {
     absl::StrAppendFormat(&out, "\n%-7s %s — %s\n", rule.severity(), rule.rule(),
                           rule.description());
-    absl::StrAppendFormat(&out, "        %s", Plural(U(rule.occurrences()), "occurrence",
-                                                   "occurrences"));
+    absl::StrAppendFormat(&out, "        %s",
+                          Plural(U(rule.occurrences()), "occurrence", "occurrences"));
     absl::StrAppendFormat(&out, " in %s", Plural(U(rule.findings()), "finding", "findings"));
     if (rule.suppressed() > 0) {
       absl::StrAppendFormat(&out, " (+%u not listed)", U(rule.suppressed()));

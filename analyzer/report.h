@@ -14,8 +14,8 @@
 
 namespace portrace::analyzer {
 
-using report::Report;
 using report::ReplayStats;
+using report::Report;
 
 ReplayStats ToReplayStats(const sim::ReplaySummary& summary);
 

@@ -8,10 +8,10 @@
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function if `expr` yields a non-OK absl::Status.
-#define PT_RETURN_IF_ERROR(expr)                      \
-  do {                                                \
-    ::absl::Status pt_status_ = (expr);               \
-    if (!pt_status_.ok()) return pt_status_;          \
+#define PT_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status pt_status_ = (expr);      \
+    if (!pt_status_.ok()) return pt_status_; \
   } while (0)
 
 #define PT_CONCAT_INNER_(a, b) a##b
@@ -21,8 +21,8 @@
 #define PT_ASSIGN_OR_RETURN(lhs, expr) \
   PT_ASSIGN_OR_RETURN_IMPL_(PT_CONCAT_(pt_statusor_, __LINE__), lhs, expr)
 
-#define PT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                              \
+#define PT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)     \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

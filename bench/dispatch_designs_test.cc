@@ -90,9 +90,9 @@ TYPED_TEST(DispatchDesignTest, AnswersEveryPortAndWidthAsTheFlatTableDoes) {
   const std::vector<PortRange> ranges = {
       {"a", 0x10, 4}, {"b", 0x14, 2}, {"c", 0x19, 3}, {"top", 0xfffc, 3}};
   std::vector<PortAccess> accesses;
-  for (uint32_t port : {0x0u, 0x1u, 0xeu, 0xfu, 0x10u, 0x11u, 0x12u, 0x13u, 0x14u, 0x15u, 0x16u,
-                        0x17u, 0x18u, 0x19u, 0x1bu, 0x1cu, 0xfffau, 0xfffbu, 0xfffcu, 0xfffdu,
-                        0xfffeu, 0xffffu}) {
+  for (uint32_t port :
+       {0x0u,  0x1u,  0xeu,  0xfu,  0x10u, 0x11u,   0x12u,   0x13u,   0x14u,   0x15u,   0x16u,
+        0x17u, 0x18u, 0x19u, 0x1bu, 0x1cu, 0xfffau, 0xfffbu, 0xfffcu, 0xfffdu, 0xfffeu, 0xffffu}) {
     for (uint8_t width : {1, 2, 4}) {
       accesses.push_back({static_cast<uint16_t>(port), width, false, 0});
       accesses.push_back({static_cast<uint16_t>(port), width, true,
@@ -151,7 +151,9 @@ TYPED_TEST(DispatchDesignTest, FollowsQemuOnOddAccesses) {
       // Starting unclaimed and running into a region: pieces, each to whoever owns its start.
       {0xf, 2, static_cast<uint32_t>(0xff | a.Answer(0, 1) << 8), {"a.Read(0, 1)"}},
       {0xe, 4, static_cast<uint32_t>(0xffff | a.Answer(0, 2) << 16), {"a.Read(0, 2)"}},
-      {0xf, 4, static_cast<uint32_t>(0xff | a.Answer(0, 2) << 8 | a.Answer(2, 1) << 24),
+      {0xf,
+       4,
+       static_cast<uint32_t>(0xff | a.Answer(0, 2) << 8 | a.Answer(2, 1) << 24),
        {"a.Read(0, 2)", "a.Read(2, 1)"}},
       // Past the end of the space: QEMU's flatview has nothing there, the bytes read 0.
       {0xfffe, 4, 0x0000ffff, {}},

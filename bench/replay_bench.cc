@@ -311,8 +311,6 @@ void BM_DecodeStep_Validate(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeStep_Validate);
 
-
-
 }  // namespace
 }  // namespace portrace::bench
 

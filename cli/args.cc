@@ -68,8 +68,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, absl::Span<const c
       if (has_value) return Error(spec, absl::StrCat("--", name, " takes no value"));
     } else if (!has_value) {
       if (i + 1 >= args.size()) {
-        return Error(spec, absl::StrCat("--", name, " needs a value (--", name, "=",
-                                        flag->value_name, ")"));
+        return Error(
+            spec, absl::StrCat("--", name, " needs a value (--", name, "=", flag->value_name, ")"));
       }
       value = args[++i];
     }
@@ -85,7 +85,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(const CommandSpec& spec, absl::Span<const c
     return Error(spec, absl::StrCat("missing ", spec.operands.empty() ? "operand" : spec.operands));
   }
   if (n > spec.max_operands) {
-    return Error(spec, absl::StrCat("unexpected operand '", parsed.operands[spec.max_operands], "'"));
+    return Error(spec,
+                 absl::StrCat("unexpected operand '", parsed.operands[spec.max_operands], "'"));
   }
   return parsed;
 }

@@ -135,8 +135,8 @@ absl::StatusOr<uint64_t> UnsignedFlag(const ParsedArgs& args, absl::string_view 
   if (!args.Has(name)) return fallback;
   uint64_t value = 0;
   if (!absl::SimpleAtoi(args.Get(name), &value)) {
-    return absl::InvalidArgumentError(absl::StrCat("--", name, ": '", args.Get(name),
-                                                   "' is not a non-negative integer"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, ": '", args.Get(name), "' is not a non-negative integer"));
   }
   return value;
 }
@@ -160,8 +160,8 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
 int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   const std::string format = args.Get("format", "text");
   if (format != "text" && format != "json") {
-    return Fail(streams, absl::InvalidArgumentError(absl::StrCat(
-                             "--format: '", format, "' is neither text nor json")));
+    return Fail(streams, absl::InvalidArgumentError(
+                             absl::StrCat("--format: '", format, "' is neither text nor json")));
   }
   analyzer::AnalyzerOptions analyzer_options;
   absl::StatusOr<uint64_t> max = UnsignedFlag(args, "max-findings", 100);
@@ -190,8 +190,8 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   // reported and the exit status is 2.
   const absl::Status status = replayer.Run(*opened->source);
   analyzer.Finish();
-  const analyzer::Report report = analyzer::BuildReport(args.operands[0], opened->format,
-                                                        options->name, replayer.summary(), analyzer);
+  const analyzer::Report report = analyzer::BuildReport(
+      args.operands[0], opened->format, options->name, replayer.summary(), analyzer);
   if (format == "json") {
     absl::StatusOr<std::string> json = analyzer::FormatJsonReport(report);
     if (!json.ok()) return Fail(streams, json.status());
@@ -232,8 +232,8 @@ int RunQtest(const ParsedArgs& args, const Streams& streams) {
   if (!args.operands.empty() && args.operands[0] != "-") {
     file.reset(std::fopen(args.operands[0].c_str(), "rb"));
     if (file == nullptr) {
-      return Fail(streams, absl::NotFoundError(absl::StrCat(args.operands[0], ": cannot open: ",
-                                                            std::strerror(errno))));
+      return Fail(streams, absl::NotFoundError(absl::StrCat(
+                               args.operands[0], ": cannot open: ", std::strerror(errno))));
     }
     in = file.get();
   }
@@ -258,8 +258,7 @@ int RunQtest(const ParsedArgs& args, const Streams& streams) {
 int RunConvert(const ParsedArgs& args, const Streams& streams) {
   const std::string& in_path = args.operands[0];
   const std::string& out_path = args.operands[1];
-  absl::StatusOr<const trace::Exporter*> exporter =
-      trace::ChooseExporter(out_path, args.Get("to"));
+  absl::StatusOr<const trace::Exporter*> exporter = trace::ChooseExporter(out_path, args.Get("to"));
   if (!exporter.ok()) return Fail(streams, exporter.status());
   absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(in_path, args.Get("from"));
   if (!opened.ok()) return Fail(streams, opened.status());
@@ -279,7 +278,8 @@ int RunConvert(const ParsedArgs& args, const Streams& streams) {
       break;
     }
     if (!*have) break;
-    if (absl::Status written = (*writer)->WriteBatch(batch); !written.ok()) return Fail(streams, written);
+    if (absl::Status written = (*writer)->WriteBatch(batch); !written.ok())
+      return Fail(streams, written);
   }
   // Whatever was read before an input error is still written out.
   if (absl::Status finished = (*writer)->Finish(); !finished.ok()) return Fail(streams, finished);
@@ -312,8 +312,8 @@ int RunPortrace(absl::Span<const char* const> args, const Streams& streams) {
     if (spec == &kQtestSpec) return RunQtest(*parsed, streams);
     return RunConvert(*parsed, streams);
   }
-  return Fail(streams, absl::InvalidArgumentError(absl::StrCat(
-                           "unknown command '", command, "' (try portrace --help)")));
+  return Fail(streams, absl::InvalidArgumentError(
+                           absl::StrCat("unknown command '", command, "' (try portrace --help)")));
 }
 
 }  // namespace portrace::cli

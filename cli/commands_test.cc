@@ -41,8 +41,8 @@ Result Portrace(std::vector<const char*> args, const std::string& input = "") {
   size_t err_size = 0;
   std::string in_copy = input;
   Streams streams;
-  streams.in = input.empty() ? std::fopen("/dev/null", "r")
-                             : fmemopen(in_copy.data(), in_copy.size(), "r");
+  streams.in =
+      input.empty() ? std::fopen("/dev/null", "r") : fmemopen(in_copy.data(), in_copy.size(), "r");
   streams.out = open_memstream(&out_buf, &out_size);
   streams.err = open_memstream(&err_buf, &err_size);
   result.exit_code = RunPortrace(args, streams);
@@ -77,7 +77,9 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
   EXPECT_EQ(actual, expected) << "golden testdata/golden/" << name << " differs";
 }
 
-std::string Temp(const std::string& name) { return std::string(std::getenv("TEST_TMPDIR")) + "/" + name; }
+std::string Temp(const std::string& name) {
+  return std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+}
 
 // product.md's first contract example: QEMU's replies for unclaimed ports and unknown commands.
 TEST(CommandsTest, QtestPeerAnswersLikeQemu) {
@@ -86,8 +88,9 @@ TEST(CommandsTest, QtestPeerAnswersLikeQemu) {
   EXPECT_EQ(r.out, "OK 0xffff\nOK 0xffffffff\nOK\nFAIL Unknown command 'foo'\n");
   EXPECT_EQ(r.err, "");
   // The same script twice gives the same bytes.
-  EXPECT_EQ(Portrace({"qtest", "--machine=pc"}, "inw 0x1234\ninl 0x5678\noutb 0x1234 0x1\nfoo\n").out,
-            r.out);
+  EXPECT_EQ(
+      Portrace({"qtest", "--machine=pc"}, "inw 0x1234\ninl 0x5678\noutb 0x1234 0x1\nfoo\n").out,
+      r.out);
   // From a file operand, default machine.
   Result f = Portrace({"qtest", kRepro01});
   EXPECT_EQ(f.exit_code, 0);
@@ -180,8 +183,8 @@ TEST(CommandsTest, ConvertRoundTripsQtestThroughTheCanonicalTrace) {
   EXPECT_EQ(ReadFile(back), original);
   // The canonical trace names its producer and replays like the script.
   EXPECT_EQ(Portrace({"replay", "--machine=xen-upstream", trace.c_str()}).out,
-            Portrace({"replay", "--machine=xen-upstream", kRepro11}).out.replace(
-                0, std::string(kRepro11).size(), trace));
+            Portrace({"replay", "--machine=xen-upstream", kRepro11})
+                .out.replace(0, std::string(kRepro11).size(), trace));
 }
 
 TEST(CommandsTest, TruncatedCanonicalTraceStillReportsWhatCameBefore) {

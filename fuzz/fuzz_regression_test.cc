@@ -67,8 +67,7 @@ TEST_P(FuzzRegressionTest, EveryInputPassesBothTargets) {
 
 INSTANTIATE_TEST_SUITE_P(Corpora, FuzzRegressionTest,
                          ::testing::Values(Corpus{"fuzz/trace_reader", 5},
-                                           Corpus{"fuzz/qtest_reader", 5},
-                                           Corpus{"qemu-repro", 4}),
+                                           Corpus{"fuzz/qtest_reader", 5}, Corpus{"qemu-repro", 4}),
                          [](const ::testing::TestParamInfo<Corpus>& info) {
                            std::string name = info.param.dir;
                            for (char& c : name) {

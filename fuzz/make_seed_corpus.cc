@@ -45,27 +45,26 @@ EventBatch EveryKind() {
 
 // A reproducer in qtest form, read in batches of four events.
 std::vector<EventBatch> ReproducerBatches() {
-  std::unique_ptr<trace::QtestScriptReader> reader = trace::QtestScriptReader::Create(
-      trace::MakeStringSource("outl 0xcf8 0x80000920\n"
-                              "outl 0xcfc 0xc001\n"
-                              "outl 0xcf8 0x80000904\n"
-                              "outw 0xcfc 0x7\n"
-                              "outb 0x1f7 0xc8\n"
-                              "outw 0x3f6 0xe784\n"
-                              "outw 0x3f6 0xeb01\n"
-                              "outb 0xc005 0x21\n"
-                              "write 0x2103 0x1 0x4e\n"
-                              "outb 0xc000 0x1b\n"
-                              "outw 0x1f7 0xff35\n"),
-      4);
+  std::unique_ptr<trace::QtestScriptReader> reader =
+      trace::QtestScriptReader::Create(trace::MakeStringSource("outl 0xcf8 0x80000920\n"
+                                                               "outl 0xcfc 0xc001\n"
+                                                               "outl 0xcf8 0x80000904\n"
+                                                               "outw 0xcfc 0x7\n"
+                                                               "outb 0x1f7 0xc8\n"
+                                                               "outw 0x3f6 0xe784\n"
+                                                               "outw 0x3f6 0xeb01\n"
+                                                               "outb 0xc005 0x21\n"
+                                                               "write 0x2103 0x1 0x4e\n"
+                                                               "outb 0xc000 0x1b\n"
+                                                               "outw 0x1f7 0xff35\n"),
+                                       4);
   std::vector<EventBatch> batches;
   EventBatch batch;
   while (*reader->Next(&batch)) batches.push_back(batch);
   return batches;
 }
 
-std::string Trace(const std::vector<EventBatch>& batches, trace::Codec codec,
-                  bool with_metadata) {
+std::string Trace(const std::vector<EventBatch>& batches, trace::Codec codec, bool with_metadata) {
   trace::TraceHeader header;
   header.set_producer("make_seed_corpus");
   if (with_metadata) {

@@ -46,10 +46,9 @@ TEST(AccessRulesTest, PieceSizeIsQemuMemoryAccessSize) {
     unsigned remaining;
     unsigned piece;
   } cases[] = {
-      {&aligned, 0, 4, 4},   {&aligned, 0x50f, 4, 1}, {&aligned, 0x512, 1, 1},
-      {&aligned, 2, 4, 2},   {&aligned, 0, 3, 2},     {&unaligned, 1, 4, 4},
-      {&unaligned, 1, 3, 2}, {&bytes, 0, 4, 1},       {&mmio64, 0, 8, 8},
-      {&mmio64, 4, 8, 4},
+      {&aligned, 0, 4, 4}, {&aligned, 0x50f, 4, 1}, {&aligned, 0x512, 1, 1}, {&aligned, 2, 4, 2},
+      {&aligned, 0, 3, 2}, {&unaligned, 1, 4, 4},   {&unaligned, 1, 3, 2},   {&bytes, 0, 4, 1},
+      {&mmio64, 0, 8, 8},  {&mmio64, 4, 8, 4},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(c.rules->PieceSize(c.offset, c.remaining), c.piece)

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/region_access.h"
 #include "trace/event.h"
 
 namespace portrace::sim {
@@ -61,10 +62,10 @@ absl::Status IoSpace::CheckOverlap(const PortMapping& mapping, MappingId ignore)
     const PortMapping& other = mappings_[id];
     if (other.owner != mapping.owner) continue;
     if (mapping.base < other.base + other.length && other.base < mapping.base + mapping.length) {
-      return absl::AlreadyExistsError(absl::StrFormat(
-          "ports 0x%x-0x%x (%s) overlap 0x%x-0x%x (%s)", mapping.base,
-          mapping.base + mapping.length - 1, mapping.name, other.base,
-          other.base + other.length - 1, other.name));
+      return absl::AlreadyExistsError(
+          absl::StrFormat("ports 0x%x-0x%x (%s) overlap 0x%x-0x%x (%s)", mapping.base,
+                          mapping.base + mapping.length - 1, mapping.name, other.base,
+                          other.base + other.length - 1, other.name));
     }
   }
   return absl::OkStatus();
@@ -224,56 +225,39 @@ bool IoSpace::XenForwards(uint32_t port, unsigned width) const {
   return true;
 }
 
-uint64_t IoSpace::SlowRead(uint32_t port, unsigned width) {
+bool IoSpace::Admit(uint32_t port, unsigned width, bool write) {
   const Slot& first = SlotAt(port);
   for (unsigned i = 0; i < width; ++i) {
     if (SlotAt(port + i).mapping_id == kDeniedId) {
-      Report(IoAnomaly::Kind::kDenied, port, width, false, "", "port permission denied");
-      return WidthMask(width);
+      Report(IoAnomaly::Kind::kDenied, port, width, write, "", "port permission denied");
+      return false;
     }
   }
   for (unsigned i = 1; i < width; ++i) {
     const Slot& slot = SlotAt(port + i);
     if (&slot != &first) {
-      const std::string detail =
-          slot.mapping_id < 0 ? std::string("runs into unclaimed ports")
-                              : absl::StrCat("runs into ", slot.name);
-      Report(IoAnomaly::Kind::kStraddle, port, width, false, first.name, detail);
+      const std::string detail = slot.mapping_id < 0 ? std::string("runs into unclaimed ports")
+                                                     : absl::StrCat("runs into ", slot.name);
+      Report(IoAnomaly::Kind::kStraddle, port, width, write, first.name, detail);
       break;
     }
   }
   if (semantics_ == SpaceSemantics::kXen && !XenForwards(port, width)) {
-    Report(IoAnomaly::Kind::kUnclaimed, port, width, false, first.name,
-           "no emulator claims every byte; Xen's null handler answers");
-    return WidthMask(width);
+    Report(IoAnomaly::Kind::kUnclaimed, port, width, write, first.name,
+           write ? "no emulator claims every byte; Xen's null handler drops it"
+                 : "no emulator claims every byte; Xen's null handler answers");
+    return false;
   }
+  return true;
+}
+
+uint64_t IoSpace::SlowRead(uint32_t port, unsigned width) {
+  if (!Admit(port, width, /*write=*/false)) return WidthMask(width);
   return QemuRead(port, width);
 }
 
 void IoSpace::SlowWrite(uint32_t port, unsigned width, uint32_t value) {
-  const Slot& first = SlotAt(port);
-  for (unsigned i = 0; i < width; ++i) {
-    if (SlotAt(port + i).mapping_id == kDeniedId) {
-      Report(IoAnomaly::Kind::kDenied, port, width, true, "", "port permission denied");
-      return;
-    }
-  }
-  for (unsigned i = 1; i < width; ++i) {
-    const Slot& slot = SlotAt(port + i);
-    if (&slot != &first) {
-      const std::string detail =
-          slot.mapping_id < 0 ? std::string("runs into unclaimed ports")
-                              : absl::StrCat("runs into ", slot.name);
-      Report(IoAnomaly::Kind::kStraddle, port, width, true, first.name, detail);
-      break;
-    }
-  }
-  if (semantics_ == SpaceSemantics::kXen && !XenForwards(port, width)) {
-    Report(IoAnomaly::Kind::kUnclaimed, port, width, true, first.name,
-           "no emulator claims every byte; Xen's null handler drops it");
-    return;
-  }
-  QemuWrite(port, width, value);
+  if (Admit(port, width, /*write=*/true)) QemuWrite(port, width, value);
 }
 
 uint64_t IoSpace::QemuRead(uint32_t port, unsigned width) {
@@ -337,62 +321,18 @@ void IoSpace::QemuWrite(uint32_t port, unsigned width, uint64_t value) {
 }
 
 uint64_t IoSpace::RegionRead(const Slot& slot, uint32_t port, unsigned width) {
-  const uint64_t offset = port - slot.base;
-  const AccessRules& rules = slot.rules;
-  switch (rules.Action(offset, width)) {
-    case WidthAction::kDirect:
-      return slot.region->Read(offset, width) & WidthMask(width);
-    case WidthAction::kAdjust: {
-      const unsigned size = std::clamp<unsigned>(width, rules.impl_min, rules.impl_max);
-      uint64_t value = 0;
-      for (unsigned i = 0; i < width; i += size) {
-        value |= (slot.region->Read(offset + i, size) & WidthMask(size)) << (i * 8);
-      }
-      return value & WidthMask(width);
-    }
-    case WidthAction::kPortioSplit: {
-      uint64_t value = slot.region->Read(offset, 1) & 0xff;
-      value |= (offset + 1 < slot.length ? slot.region->Read(offset + 1, 1) & 0xff : 0xff) << 8;
-      return value;
-    }
-    case WidthAction::kPortioNone:
-      Report(IoAnomaly::Kind::kBadWidth, port, width, false, slot.name,
-             absl::StrCat("no handler for this width (", rules.ToString(), "); reads all ones"));
-      return WidthMask(width);
-    case WidthAction::kInvalid:
-      Report(IoAnomaly::Kind::kBadWidth, port, width, false, slot.name,
-             absl::StrCat("not a valid access (", rules.ToString(), "); reads 0"));
-      return 0;
+  const PieceRead piece = ReadPiece(*slot.region, slot.rules, port - slot.base, width, slot.length);
+  if (piece.refused) {
+    Report(IoAnomaly::Kind::kBadWidth, port, width, false, slot.name,
+           RefusalDetail(slot.rules, /*write=*/false));
   }
-  return WidthMask(width);
+  return piece.value;
 }
 
 void IoSpace::RegionWrite(const Slot& slot, uint32_t port, unsigned width, uint64_t value) {
-  const uint64_t offset = port - slot.base;
-  const AccessRules& rules = slot.rules;
-  switch (rules.Action(offset, width)) {
-    case WidthAction::kDirect:
-      slot.region->Write(offset, width, value & WidthMask(width));
-      return;
-    case WidthAction::kAdjust: {
-      const unsigned size = std::clamp<unsigned>(width, rules.impl_min, rules.impl_max);
-      for (unsigned i = 0; i < width; i += size) {
-        slot.region->Write(offset + i, size, (value >> (i * 8)) & WidthMask(size));
-      }
-      return;
-    }
-    case WidthAction::kPortioSplit:
-      slot.region->Write(offset, 1, value & 0xff);
-      if (offset + 1 < slot.length) slot.region->Write(offset + 1, 1, (value >> 8) & 0xff);
-      return;
-    case WidthAction::kPortioNone:
-      Report(IoAnomaly::Kind::kBadWidth, port, width, true, slot.name,
-             absl::StrCat("no handler for this width (", rules.ToString(), "); dropped"));
-      return;
-    case WidthAction::kInvalid:
-      Report(IoAnomaly::Kind::kBadWidth, port, width, true, slot.name,
-             absl::StrCat("not a valid access (", rules.ToString(), "); dropped"));
-      return;
+  if (!WritePiece(*slot.region, slot.rules, port - slot.base, width, slot.length, value)) {
+    Report(IoAnomaly::Kind::kBadWidth, port, width, true, slot.name,
+           RefusalDetail(slot.rules, /*write=*/true));
   }
 }
 

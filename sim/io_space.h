@@ -57,10 +57,10 @@ struct PortMapping {
 struct IoAnomaly {
   enum class Kind { kUnclaimed, kBadWidth, kStraddle, kDenied };
   Kind kind;
-  uint64_t address;   // port or guest-physical address of the access (or piece, for kBadWidth)
-  uint32_t width;     // width of that access or piece
+  uint64_t address;  // port or guest-physical address of the access (or piece, for kBadWidth)
+  uint32_t width;    // width of that access or piece
   bool write;
-  bool mmio;          // false: I/O port space
+  bool mmio;                  // false: I/O port space
   absl::string_view mapping;  // mapping involved ("" when none); valid during the callback
   absl::string_view detail;   // e.g. "invalid for ops valid 1-1 impl 1-1"
 };
@@ -128,6 +128,9 @@ class IoSpace {
     std::string name;
   };
 
+  // The checks before an access leaves the fast path for QEMU's piece loop: denied ports,
+  // straddling, and (Xen) whether an emulator takes it at all. False: answered by the null handler.
+  bool Admit(uint32_t port, unsigned width, bool write);
   uint64_t SlowRead(uint32_t port, unsigned width);
   void SlowWrite(uint32_t port, unsigned width, uint32_t value);
   // QEMU's piece loop over [port, port+width).
@@ -152,19 +155,20 @@ class IoSpace {
   // access running into a shadowed port always takes the slow path.
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::unique_ptr<Slot>> shadowed_slots_;
-  std::vector<PortMapping> mappings_;         // by mapping id
-  std::vector<bool> mapped_;                  // by mapping id
+  std::vector<PortMapping> mappings_;  // by mapping id
+  std::vector<bool> mapped_;           // by mapping id
   Slot unclaimed_;
   Slot denied_;
-  std::vector<bool> deny_;                    // by port
-  std::vector<const Slot*> table_;            // by port: the slot that claims it
-  std::unique_ptr<FastEntry[]> fast_;         // by port: the fast path
+  std::vector<bool> deny_;             // by port
+  std::vector<const Slot*> table_;     // by port: the slot that claims it
+  std::unique_ptr<FastEntry[]> fast_;  // by port: the fast path
 };
 
 // Widths are 1, 2 or 4, which are also their WidthBit.
 inline uint32_t IoSpace::Read(uint32_t port, unsigned width) {
   const FastEntry& entry = fast_[port];
-  if (entry.direct & width) return static_cast<uint32_t>(entry.region->Read(port - entry.base, width));
+  if (entry.direct & width)
+    return static_cast<uint32_t>(entry.region->Read(port - entry.base, width));
   return static_cast<uint32_t>(SlowRead(port, width));
 }
 

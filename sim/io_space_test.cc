@@ -64,8 +64,8 @@ TEST(IoSpaceTest, UnclaimedReadsAllOnesAndIsReported) {
   EXPECT_EQ(io.Read(0x5678, 4), 0xffffffffu);
   EXPECT_EQ(io.Read(0x10, 1), 0xffu);
   io.Write(0x1234, 1, 1);
-  EXPECT_THAT(log.seen, ElementsAre("unclaimed 0x1234/2", "unclaimed 0x5678/4",
-                                    "unclaimed 0x10/1", "unclaimed 0x1234/1 w"));
+  EXPECT_THAT(log.seen, ElementsAre("unclaimed 0x1234/2", "unclaimed 0x5678/4", "unclaimed 0x10/1",
+                                    "unclaimed 0x1234/1 w"));
 }
 
 TEST(IoSpaceTest, MapRefusesBadRanges) {
@@ -153,18 +153,11 @@ TEST(IoSpaceTest, QemuPiecesMatchRecordedReplies) {
     uint32_t qemu;
   } cases[] = {
       {0x90, 4, 0xffffffff},  // aligned unassigned piece covers port92 whole
-      {0x91, 2, 0x00ff},
-      {0x91, 4, 0xff0000ff},
-      {0x92, 1, 0x00},
-      {0x8c, 4, 0xffffffff},
-      {0x6f, 2, 0xffff},
-      {0x6e, 4, 0x39ffffff},
-      {0x70, 2, 0x39ff},
-      {0x71, 2, 0xff39},
+      {0x91, 2, 0x00ff},     {0x91, 4, 0xff0000ff}, {0x92, 1, 0x00},   {0x8c, 4, 0xffffffff},
+      {0x6f, 2, 0xffff},     {0x6e, 4, 0x39ffffff}, {0x70, 2, 0x39ff}, {0x71, 2, 0xff39},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(io.Read(c.port, c.width), c.qemu)
-        << absl::StrFormat("in%u 0x%x", c.width, c.port);
+    EXPECT_EQ(io.Read(c.port, c.width), c.qemu) << absl::StrFormat("in%u 0x%x", c.width, c.port);
   }
 }
 
@@ -190,7 +183,8 @@ TEST(IoSpaceTest, OpsAdjustSplitsWideAndWidensNarrowAccesses) {
   FakeRegion dwords_only({0xa1, 0xb2, 0xc3, 0xd4, 0xe5});
   FakeRegion strict({0x99});
   ASSERT_TRUE(io.Map(At("bytes", 0x100, 4, &bytes_only, AccessRules::Ops(1, 4, true, 1, 1))).ok());
-  ASSERT_TRUE(io.Map(At("dwords", 0x200, 4, &dwords_only, AccessRules::Ops(1, 4, true, 4, 4))).ok());
+  ASSERT_TRUE(
+      io.Map(At("dwords", 0x200, 4, &dwords_only, AccessRules::Ops(1, 4, true, 4, 4))).ok());
   ASSERT_TRUE(io.Map(At("strict", 0x300, 4, &strict, AccessRules::Exactly(4))).ok());
   EXPECT_EQ(io.Read(0x100, 4), 0x40302010u);
   EXPECT_THAT(bytes_only.calls, ElementsAre("r1@0", "r1@1", "r1@2", "r1@3"));
@@ -239,7 +233,8 @@ TEST(IoSpaceTest, NewestOwnerWinsOnOverlapAndUnmapRevealsTheOlder) {
   IoSpace io(SpaceSemantics::kXen);
   FakeRegion qemu({0x11, 0x11, 0x11, 0x11}), demu({0x22, 0x22});
   ASSERT_TRUE(io.Map(At("qemu", 0xc000, 4, &qemu, AccessRules::Any(), 0)).ok());
-  absl::StatusOr<IoSpace::MappingId> d = io.Map(At("demu", 0xc002, 2, &demu, AccessRules::Any(), 5));
+  absl::StatusOr<IoSpace::MappingId> d =
+      io.Map(At("demu", 0xc002, 2, &demu, AccessRules::Any(), 5));
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(io.Read(0xc000, 1), 0x11u);
   EXPECT_EQ(io.Read(0xc002, 1), 0x22u);

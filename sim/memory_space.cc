@@ -6,6 +6,7 @@
 #include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/region_access.h"
 #include "trace/event.h"
 
 namespace portrace::sim {
@@ -20,8 +21,8 @@ absl::StatusOr<MemorySpace::MappingId> MemorySpace::Map(MmioMapping mapping) {
     return absl::InvalidArgumentError(absl::StrFormat("mapping '%s' has no region", mapping.name));
   }
   if (mapping.length == 0 || mapping.base + mapping.length - 1 < mapping.base) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: bad MMIO range 0x%x+0x%x", mapping.name, mapping.base, mapping.length));
+    return absl::InvalidArgumentError(absl::StrFormat("%s: bad MMIO range 0x%x+0x%x", mapping.name,
+                                                      mapping.base, mapping.length));
   }
   for (const Entry& other : entries_) {
     if (!other.mapped) continue;
@@ -77,10 +78,9 @@ void MemorySpace::Resort() {
 }
 
 const MemorySpace::Entry* MemorySpace::Find(uint64_t address) const {
-  auto it = std::upper_bound(sorted_.begin(), sorted_.end(), address,
-                             [this](uint64_t a, MappingId id) {
-                               return a < entries_[id].mapping.base;
-                             });
+  auto it =
+      std::upper_bound(sorted_.begin(), sorted_.end(), address,
+                       [this](uint64_t a, MappingId id) { return a < entries_[id].mapping.base; });
   if (it == sorted_.begin()) return nullptr;
   const Entry& entry = entries_[*(it - 1)];
   if (address - entry.mapping.base < entry.mapping.length) return &entry;
@@ -89,10 +89,9 @@ const MemorySpace::Entry* MemorySpace::Find(uint64_t address) const {
 
 uint64_t MemorySpace::UnassignedRun(uint64_t address, uint64_t length) const {
   uint64_t run = length;
-  auto it = std::upper_bound(sorted_.begin(), sorted_.end(), address,
-                             [this](uint64_t a, MappingId id) {
-                               return a < entries_[id].mapping.base;
-                             });
+  auto it =
+      std::upper_bound(sorted_.begin(), sorted_.end(), address,
+                       [this](uint64_t a, MappingId id) { return a < entries_[id].mapping.base; });
   if (it != sorted_.end()) run = std::min(run, entries_[*it].mapping.base - address);
   return run;
 }
@@ -121,8 +120,8 @@ void MemorySpace::Walk(uint64_t address, uint64_t length, RamFn ram, MmioFn mmio
     }
     uint64_t piece;
     if (const Entry* entry = Find(at)) {
-      piece = entry->mapping.rules.PieceSize(at - entry->mapping.base,
-                                             static_cast<unsigned>(std::min<uint64_t>(remaining, 8)));
+      piece = entry->mapping.rules.PieceSize(
+          at - entry->mapping.base, static_cast<unsigned>(std::min<uint64_t>(remaining, 8)));
       mmio(entry->mapping, at, done, static_cast<unsigned>(piece));
     } else if (ram_->Contains(at)) {
       piece = std::min(remaining, ram_->size() - at);
@@ -166,8 +165,9 @@ void MemorySpace::ReadBytes(uint64_t address, char* out, uint64_t length) {
         hole_seen = true;
       });
   if (hole_seen) {
-    Report(IoAnomaly::Kind::kUnclaimed, hole_at, static_cast<unsigned>(std::min<uint64_t>(length, 8)),
-           false, "", "unassigned memory reads 0");
+    Report(IoAnomaly::Kind::kUnclaimed, hole_at,
+           static_cast<unsigned>(std::min<uint64_t>(length, 8)), false, "",
+           "unassigned memory reads 0");
   }
 }
 
@@ -208,56 +208,28 @@ void MemorySpace::Fill(uint64_t address, uint8_t byte, uint64_t length) {
         hole_seen = true;
       });
   if (hole_seen) {
-    Report(IoAnomaly::Kind::kUnclaimed, hole_at, static_cast<unsigned>(std::min<uint64_t>(length, 8)),
-           true, "", "fill of unassigned memory dropped");
+    Report(IoAnomaly::Kind::kUnclaimed, hole_at,
+           static_cast<unsigned>(std::min<uint64_t>(length, 8)), true, "",
+           "fill of unassigned memory dropped");
   }
 }
 
 uint64_t MemorySpace::RegionRead(const MmioMapping& mapping, uint64_t address, unsigned width) {
-  const uint64_t offset = address - mapping.base;
-  const AccessRules& rules = mapping.rules;
-  switch (rules.Action(offset, width)) {
-    case WidthAction::kDirect:
-      return mapping.region->Read(offset, width) & WidthMask(width);
-    case WidthAction::kAdjust: {
-      const unsigned size = std::clamp<unsigned>(width, rules.impl_min, rules.impl_max);
-      uint64_t value = 0;
-      for (unsigned i = 0; i < width; i += size) {
-        value |= (mapping.region->Read(offset + i, size) & WidthMask(size)) << (i * 8);
-      }
-      return value & WidthMask(width);
-    }
-    case WidthAction::kPortioSplit:
-    case WidthAction::kPortioNone:
-    case WidthAction::kInvalid:
-      Report(IoAnomaly::Kind::kBadWidth, address, width, false, mapping.name,
-             absl::StrCat("not a valid access (", rules.ToString(), "); reads 0"));
-      return 0;
+  const PieceRead piece =
+      ReadPiece(*mapping.region, mapping.rules, address - mapping.base, width, mapping.length);
+  if (piece.refused) {
+    Report(IoAnomaly::Kind::kBadWidth, address, width, false, mapping.name,
+           RefusalDetail(mapping.rules, /*write=*/false));
   }
-  return 0;
+  return piece.value;
 }
 
 void MemorySpace::RegionWrite(const MmioMapping& mapping, uint64_t address, unsigned width,
                               uint64_t value) {
-  const uint64_t offset = address - mapping.base;
-  const AccessRules& rules = mapping.rules;
-  switch (rules.Action(offset, width)) {
-    case WidthAction::kDirect:
-      mapping.region->Write(offset, width, value & WidthMask(width));
-      return;
-    case WidthAction::kAdjust: {
-      const unsigned size = std::clamp<unsigned>(width, rules.impl_min, rules.impl_max);
-      for (unsigned i = 0; i < width; i += size) {
-        mapping.region->Write(offset + i, size, (value >> (i * 8)) & WidthMask(size));
-      }
-      return;
-    }
-    case WidthAction::kPortioSplit:
-    case WidthAction::kPortioNone:
-    case WidthAction::kInvalid:
-      Report(IoAnomaly::Kind::kBadWidth, address, width, true, mapping.name,
-             absl::StrCat("not a valid access (", rules.ToString(), "); dropped"));
-      return;
+  if (!WritePiece(*mapping.region, mapping.rules, address - mapping.base, width, mapping.length,
+                  value)) {
+    Report(IoAnomaly::Kind::kBadWidth, address, width, true, mapping.name,
+           RefusalDetail(mapping.rules, /*write=*/true));
   }
 }
 

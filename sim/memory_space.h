@@ -86,8 +86,8 @@ class MemorySpace {
 
   GuestMemory* ram_;
   IoAnomalySink* sink_ = nullptr;
-  std::vector<Entry> entries_;           // by mapping id
-  std::vector<MappingId> sorted_;        // mapped ids by base
+  std::vector<Entry> entries_;     // by mapping id
+  std::vector<MappingId> sorted_;  // mapped ids by base
 };
 
 }  // namespace portrace::sim

@@ -27,8 +27,8 @@ class LoggingRegion : public IoRegion {
 class AnomalyCount : public IoAnomalySink {
  public:
   void OnIoAnomaly(const IoAnomaly& a) override {
-    seen.push_back(absl::StrFormat("%s 0x%x%s", IoAnomalyKindName(a.kind), a.address,
-                                   a.mmio ? " mmio" : ""));
+    seen.push_back(
+        absl::StrFormat("%s 0x%x%s", IoAnomalyKindName(a.kind), a.address, a.mmio ? " mmio" : ""));
   }
   std::vector<std::string> seen;
 };
@@ -58,7 +58,7 @@ TEST(MemorySpaceTest, RamReadsBackWhatWasWrittenAndZeroElsewhere) {
   memory.ReadBytes(0xffe, out, 4);
   EXPECT_EQ(std::string(out, 4), "abcd");
   EXPECT_EQ(ram.pages_allocated(), 3u);  // pages 0, 1 and 2
-  memory.Fill(0x5000, 0, 0x3000);  // zero fill of untouched pages allocates nothing
+  memory.Fill(0x5000, 0, 0x3000);        // zero fill of untouched pages allocates nothing
   EXPECT_EQ(ram.pages_allocated(), 3u);
   memory.Fill(0x5000, 0x41, 3);
   EXPECT_EQ(memory.Read(0x5000, 4), 0x00414141u);
@@ -89,9 +89,9 @@ TEST(MemorySpaceTest, MmioPiecesFollowTheRegionRules) {
   GuestMemory ram(1 << 20);
   MemorySpace memory(&ram);
   LoggingRegion dev;
-  ASSERT_TRUE(memory.Map(Mmio("rtl8139-mmio", 0xff000000, 0x100, &dev,
-                              AccessRules::Ops(1, 4, true, 1, 4)))
-                  .ok());
+  ASSERT_TRUE(
+      memory.Map(Mmio("rtl8139-mmio", 0xff000000, 0x100, &dev, AccessRules::Ops(1, 4, true, 1, 4)))
+          .ok());
   // qtest "write 0xff000044 0x4 0x11": one 4-byte write.
   memory.WriteBytes(0xff000044, std::string("\x11\x00\x00\x00", 4));
   // readq through a 4-byte-max region: two pieces.

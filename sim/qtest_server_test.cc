@@ -32,7 +32,7 @@ TEST(QtestServerTest, RepliesBeyondTheFidelitySuite) {
       {"   ", std::nullopt},
       {"# a comment", std::nullopt},
       {"clock_step 10", "OK 10"},
-      {"clock_step", "OK 10"},  // no timers pending: time stays
+      {"clock_step", "OK 10"},   // no timers pending: time stays
       {"clock_set 5", "OK 10"},  // never backwards
       {"clock_set 1000000", "OK 1000000"},
       {"clock_step -5", "OK 1000000"},
@@ -50,8 +50,16 @@ TEST(QtestServerTest, BadArgumentsAreErrNotCrashes) {
   std::unique_ptr<Machine> machine = Pc();
   QtestServer server(machine.get());
   const char* const requests[] = {
-      "inb 0x10000", "outb", "inb", "outb 0xzz 1", "read 0x0 0", "readl",
-      "write 0x0 4 0xzz", "memset 0x0 0x2000000 0x1", "clock_set", "inw 0x1 0x2 junk",
+      "inb 0x10000",
+      "outb",
+      "inb",
+      "outb 0xzz 1",
+      "read 0x0 0",
+      "readl",
+      "write 0x0 4 0xzz",
+      "memset 0x0 0x2000000 0x1",
+      "clock_set",
+      "inw 0x1 0x2 junk",
   };
   for (const char* request : requests) {
     const std::optional<std::string> reply = server.Handle(request);

@@ -57,8 +57,7 @@ void Replayer::CountRead(bool recorded, bool diverged) {
   if (diverged) ++summary_.divergent_reads;
 }
 
-void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_value,
-                      bool diverged) {
+void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_value, bool diverged) {
   for (size_t i = 0; i < anomalies_.size(); ++i) {
     anomalies_[i].mapping = anomaly_text_[2 * i];
     anomalies_[i].detail = anomaly_text_[2 * i + 1];
@@ -166,7 +165,8 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
     // The common case, kept tight: port accesses with no observer to feed.
     if (observer_ == nullptr) {
       if (kind == trace::PORT_WRITE) {
-        io.Write(static_cast<uint32_t>(addresses[i]), OpWidth(op), static_cast<uint32_t>(values[i]));
+        io.Write(static_cast<uint32_t>(addresses[i]), OpWidth(op),
+                 static_cast<uint32_t>(values[i]));
         ++summary_.port_writes;
         ++summary_.events;
         continue;

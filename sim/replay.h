@@ -60,9 +60,9 @@ struct ReplaySummary {
   uint64_t memory_ops = 0;  // MEMORY_WRITE/FILL/READ
   uint64_t time_events = 0;
   uint64_t markers = 0;
-  uint64_t recorded_reads = 0;  // reads with a value recorded in the trace
+  uint64_t recorded_reads = 0;   // reads with a value recorded in the trace
   uint64_t divergent_reads = 0;  // ... that the model answered differently
-  uint64_t unclaimed = 0;  // accesses the spaces reported, by kind
+  uint64_t unclaimed = 0;        // accesses the spaces reported, by kind
   uint64_t bad_width = 0;
   uint64_t straddle = 0;
   uint64_t denied = 0;

@@ -34,8 +34,8 @@ class Latch : public IoRegion {
 class Recorder : public ReplayObserver {
  public:
   void OnEvent(const ReplayedEvent& e) override {
-    std::string line = absl::StrFormat("#%u t=%u %s", e.index, e.t_ns,
-                                       trace::EventKindName(e.event.kind));
+    std::string line =
+        absl::StrFormat("#%u t=%u %s", e.index, e.t_ns, trace::EventKindName(e.event.kind));
     if (e.event.kind == trace::PORT_READ || e.event.kind == trace::MMIO_READ) {
       absl::StrAppendFormat(&line, " model=0x%x", e.model_value);
     }
@@ -84,13 +84,13 @@ TEST(ReplayTest, ObserverSeesModelValuesDivergenceAnomaliesAndDeviceEvents) {
   Recorder recorder;
   replayer.set_observer(&recorder);
   replayer.RunBatch(batch);
-  EXPECT_THAT(recorder.lines,
-              ElementsAre("#0 t=0 port-write", "#1 t=0 time-advance",
-                          "#2 t=1000 port-read model=0x12", "#3 t=1000 port-read model=0x12 DIVERGED",
-                          "#4 t=1000 port-write {latch.saturated}",
-                          "#5 t=1000 port-read model=0xffff [unclaimed]", "#6 t=1000 memory-write",
-                          "#7 t=1000 mmio-read model=0x201", "#8 t=1000 time-set",
-                          "#9 t=1000 marker"));
+  EXPECT_THAT(
+      recorder.lines,
+      ElementsAre("#0 t=0 port-write", "#1 t=0 time-advance", "#2 t=1000 port-read model=0x12",
+                  "#3 t=1000 port-read model=0x12 DIVERGED",
+                  "#4 t=1000 port-write {latch.saturated}",
+                  "#5 t=1000 port-read model=0xffff [unclaimed]", "#6 t=1000 memory-write",
+                  "#7 t=1000 mmio-read model=0x201", "#8 t=1000 time-set", "#9 t=1000 marker"));
   const ReplaySummary& s = replayer.summary();
   EXPECT_EQ(s.events, 10u);
   EXPECT_EQ(s.port_reads, 3u);

@@ -77,8 +77,8 @@ absl::Status ValidateBatch(const EventBatch& batch) {
     const uint64_t address = batch.address(i);
     const uint64_t value = batch.value(i);
     const auto bad = [&](absl::string_view what) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "event %d (%s): %s", i, EventKindName(OpKind(op)), what));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("event %d (%s): %s", i, EventKindName(OpKind(op)), what));
     };
     switch (OpKind(op)) {
       case PORT_READ:
@@ -99,8 +99,8 @@ absl::Status ValidateBatch(const EventBatch& batch) {
       case MEMORY_READ:
         if (width != 0) return bad(absl::StrFormat("width %u", width));
         if (value > kMaxMemoryLength) {
-          return bad(absl::StrFormat("length %u above the limit of %u bytes", value,
-                                     kMaxMemoryLength));
+          return bad(
+              absl::StrFormat("length %u above the limit of %u bytes", value, kMaxMemoryLength));
         }
         break;
       case TIME_ADVANCE:

@@ -241,8 +241,7 @@ TEST(ValidateBatchTest, RejectsMalformedBatches) {
        "annotation names event 1 of a batch of 1"},
       {"unknown kind", [] { return RawEvent(PackOp(static_cast<EventKind>(77), 0, 0), 0, 0); },
        "event 0: unknown kind 77"},
-      {"unspecified kind",
-       [] { return RawEvent(PackOp(EVENT_KIND_UNSPECIFIED, 0, 0), 0, 0); },
+      {"unspecified kind", [] { return RawEvent(PackOp(EVENT_KIND_UNSPECIFIED, 0, 0), 0, 0); },
        "event 0: unknown kind 0"},
       {"error names the event index",
        [] {

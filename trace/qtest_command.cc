@@ -65,13 +65,11 @@ const CommandSpec* FindCommand(absl::string_view name) {
 std::string Quote(absl::string_view word) {
   constexpr size_t kMaxShown = 64;
   if (word.size() <= kMaxShown) return absl::CHexEscape(word);
-  return absl::StrCat(absl::CHexEscape(word.substr(0, kMaxShown)), "...(", word.size(),
-                      " bytes)");
+  return absl::StrCat(absl::CHexEscape(word.substr(0, kMaxShown)), "...(", word.size(), " bytes)");
 }
 
 absl::Status BadNumber(absl::string_view command, absl::string_view word) {
-  return absl::InvalidArgumentError(
-      absl::StrFormat("%s: bad number '%s'", command, Quote(word)));
+  return absl::InvalidArgumentError(absl::StrFormat("%s: bad number '%s'", command, Quote(word)));
 }
 
 // strtoull with base 0 as qemu_strtou64 uses it: the whole word must convert; empty words,
@@ -101,8 +99,8 @@ absl::StatusOr<int64_t> ParseSigned(absl::string_view command, absl::string_view
 
 absl::Status CheckLength(absl::string_view command, uint64_t length) {
   if (length > kMaxMemoryLength) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: length 0x%x above the limit of %u bytes", command, length, kMaxMemoryLength));
+    return absl::InvalidArgumentError(absl::StrFormat("%s: length 0x%x above the limit of %u bytes",
+                                                      command, length, kMaxMemoryLength));
   }
   return absl::OkStatus();
 }
@@ -122,9 +120,9 @@ absl::StatusOr<std::string> DecodeWriteData(absl::string_view data, uint64_t len
     const int high = HexNibble(data[i * 2 + 2]);
     const int low = HexNibble(data[i * 2 + 3]);
     if (high < 0 || low < 0) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "write: bad hex digit at offset %u of the data '%s'", i * 2 + (high < 0 ? 2 : 3),
-          Quote(data)));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("write: bad hex digit at offset %u of the data '%s'",
+                          i * 2 + (high < 0 ? 2 : 3), Quote(data)));
     }
     bytes.push_back(static_cast<char>(high << 4 | low));
   }
@@ -335,8 +333,7 @@ std::string FormatQtestLine(const EventView& event) {
       if (event.flags & FLAG_BASE64) {
         // b64write needs at least 3 characters of data; an empty payload is written as one zero
         // byte, which the zero fill of the length would have supplied anyway.
-        const std::string data =
-            event.blob.empty() ? "AA==" : absl::Base64Escape(event.blob);
+        const std::string data = event.blob.empty() ? "AA==" : absl::Base64Escape(event.blob);
         return absl::StrFormat("b64write 0x%x 0x%x %s", event.address, event.value, data);
       }
       return absl::StrFormat("write 0x%x 0x%x 0x%s", event.address, event.value,

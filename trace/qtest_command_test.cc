@@ -30,13 +30,13 @@ TEST(ParseQtestLineTest, GoodLines) {
       {"outl 0xcf8 0x80000920", QtestOp::kOut, "outl", 4, 0xcf8, 0x80000920},
       {"outw 0x3f4 0x0500", QtestOp::kOut, "outw", 2, 0x3f4, 0x500},
       {"outb 0x1f7 0xc8", QtestOp::kOut, "outb", 1, 0x1f7, 0xc8},
-      {"outb 010 010", QtestOp::kOut, "outb", 1, 8, 8},  // leading 0 is octal
-      {"outb 0x80 -1", QtestOp::kOut, "outb", 1, 0x80, 0xff},  // '-' wraps, then truncates
+      {"outb 010 010", QtestOp::kOut, "outb", 1, 8, 8},                 // leading 0 is octal
+      {"outb 0x80 -1", QtestOp::kOut, "outb", 1, 0x80, 0xff},           // '-' wraps, then truncates
       {"outw 0x3f6 0x1e784", QtestOp::kOut, "outw", 2, 0x3f6, 0xe784},  // truncated to width
       {"outb 128 255", QtestOp::kOut, "outb", 1, 128, 255},
       {"outb 0xffff 0", QtestOp::kOut, "outb", 1, 0xffff, 0},
       {"outl 0xcf8 0x80000920\r", QtestOp::kOut, "outl", 4, 0xcf8, 0x80000920},  // CRLF
-      {"outb 0x80 0x1 extra words", QtestOp::kOut, "outb", 1, 0x80, 1},  // ignored, as QEMU
+      {"outb 0x80 0x1 extra words", QtestOp::kOut, "outb", 1, 0x80, 1},          // ignored, as QEMU
       {"outb 0x80 0x1 ", QtestOp::kOut, "outb", 1, 0x80, 1},  // trailing empty word ignored
       {"outb +0x80 0x1", QtestOp::kOut, "outb", 1, 0x80, 1},
       {"inb 0x4", QtestOp::kIn, "inb", 1, 4, 0},
@@ -44,8 +44,7 @@ TEST(ParseQtestLineTest, GoodLines) {
       {"inl 0xcfc", QtestOp::kIn, "inl", 4, 0xcfc, 0},
       {"writeq 0xe0001020 0xefefff5ecafe0000", QtestOp::kMmioWrite, "writeq", 8, 0xe0001020,
        0xefefff5ecafe0000},
-      {"writel 0xff000030 0xff000000", QtestOp::kMmioWrite, "writel", 4, 0xff000030,
-       0xff000000},
+      {"writel 0xff000030 0xff000000", QtestOp::kMmioWrite, "writel", 4, 0xff000030, 0xff000000},
       {"writew 0x1000 0x12345", QtestOp::kMmioWrite, "writew", 2, 0x1000, 0x2345},
       {"writeb 0x1000 -2", QtestOp::kMmioWrite, "writeb", 1, 0x1000, 0xfe},
       {"writeq 0 -1", QtestOp::kMmioWrite, "writeq", 8, 0, ~uint64_t{0}},
@@ -60,21 +59,20 @@ TEST(ParseQtestLineTest, GoodLines) {
       {"write 0xe0000014 0x1 0x0d", QtestOp::kMemoryWrite, "write", 0, 0xe0000014, 1, false, 0,
        "\x0d"},
       // Odd-length data: the trailing nibble is ignored.
-      {"write 0xff000010 0x4 0x01020", QtestOp::kMemoryWrite, "write", 0, 0xff000010, 4, false,
-       0, "\x01\x02"},
+      {"write 0xff000010 0x4 0x01020", QtestOp::kMemoryWrite, "write", 0, 0xff000010, 4, false, 0,
+       "\x01\x02"},
       // Three characters: nothing decodes; QEMU zero-fills the whole length.
       {"write 0x0 0x4 0x1", QtestOp::kMemoryWrite, "write", 0, 0, 4, false, 0, ""},
       // More data than the length: only `length` bytes are taken.
-      {"write 0x0 0x2 0x01020304", QtestOp::kMemoryWrite, "write", 0, 0, 2, false, 0,
-       "\x01\x02"},
+      {"write 0x0 0x2 0x01020304", QtestOp::kMemoryWrite, "write", 0, 0, 2, false, 0, "\x01\x02"},
       {"write 0x0 0x2 0xABcd", QtestOp::kMemoryWrite, "write", 0, 0, 2, false, 0, "\xab\xcd"},
       // The first two characters are skipped whatever they are.
       {"write 0x0 0x1 xxff", QtestOp::kMemoryWrite, "write", 0, 0, 1, false, 0, "\xff"},
       // Bytes past the length are not looked at.
       {"write 0x0 0x1 0x41zz", QtestOp::kMemoryWrite, "write", 0, 0, 1, false, 0, "A"},
       {"write 0x0 0 0x00", QtestOp::kMemoryWrite, "write", 0, 0, 0, false, 0, ""},
-      {"b64write 0x300 0x5 aGVsbG8=", QtestOp::kMemoryWriteB64, "b64write", 0, 0x300, 5, false,
-       0, "hello"},
+      {"b64write 0x300 0x5 aGVsbG8=", QtestOp::kMemoryWriteB64, "b64write", 0, 0x300, 5, false, 0,
+       "hello"},
       {"b64write 0x300 2 aGVsbG8=", QtestOp::kMemoryWriteB64, "b64write", 0, 0x300, 2, false, 0,
        "he"},
       {"b64write 0x300 8 aGVsbG8", QtestOp::kMemoryWriteB64, "b64write", 0, 0x300, 8, false, 0,

@@ -121,8 +121,8 @@ absl::StatusOr<bool> QtestScriptReader::Next(EventBatch* batch) {
     if (!request.ok()) {
       absl::string_view message = request.status().message();
       if (absl::IsNotFound(request.status()) && absl::ConsumePrefix(&message, kUnknownCommand)) {
-        return fail(absl::InvalidArgumentError(
-            absl::StrCat(where, "unknown qtest command ", message)));
+        return fail(
+            absl::InvalidArgumentError(absl::StrCat(where, "unknown qtest command ", message)));
       }
       return fail(absl::InvalidArgumentError(absl::StrCat(where, message)));
     }
@@ -147,8 +147,7 @@ absl::Status QtestScriptWriter::WriteBatch(const EventBatch& batch) {
   while (!cursor.Done()) {
     const int index = cursor.index();
     const EventView event = cursor.Next();
-    const std::string line =
-        original[index] != nullptr ? *original[index] : FormatQtestLine(event);
+    const std::string line = original[index] != nullptr ? *original[index] : FormatQtestLine(event);
     if (line.empty()) continue;
     out.append(line);
     // The reader drops one '\r' before a '\n'; a line that ends in '\r' itself gets a second.

@@ -96,8 +96,7 @@ TEST(QtestScriptReaderTest, CommentsBlankLinesAndCrlf) {
   EXPECT_TRUE(ValidateBatch(batches[0]).ok());
   EXPECT_THAT(Lines(batches),
               ElementsAre("outl 0xcf8 0x80000920", "outw 0xcfc 0x7", "inb 0x1f7",
-                          "write 0x2103 0x1 0x4e", "clock_step", "endianness",
-                          "readq 0xe2000000"));
+                          "write 0x2103 0x1 0x4e", "clock_step", "endianness", "readq 0xe2000000"));
   EXPECT_EQ(batches[0].annotation_size(), 0);  // every line is in libqtest's spelling
   BatchCursor cursor(batches[0]);
   const EventView first = cursor.Next();
@@ -274,9 +273,8 @@ TEST(QtestScriptReaderTest, LineLongerThanTheLimit) {
     batches.clear();
     const absl::Status status = ReadScript(script, &batches);
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(status.message(),
-                HasSubstr(absl::StrCat("test.qtest:2: line longer than ", kMaxQtestLineLength,
-                                       " bytes")));
+    EXPECT_THAT(status.message(), HasSubstr(absl::StrCat("test.qtest:2: line longer than ",
+                                                         kMaxQtestLineLength, " bytes")));
   }
 }
 
@@ -372,8 +370,8 @@ std::vector<std::filesystem::path> ReproducerFiles() {
   EXPECT_NE(srcdir, nullptr);
   if (srcdir == nullptr) return {};
   const std::filesystem::path dir = std::filesystem::path(srcdir) /
-                                    (workspace != nullptr ? workspace : "portrace") /
-                                    "testdata" / "qemu-repro";
+                                    (workspace != nullptr ? workspace : "portrace") / "testdata" /
+                                    "qemu-repro";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".txt") files.push_back(entry.path());

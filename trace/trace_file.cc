@@ -15,9 +15,7 @@ namespace {
 
 // CRC-32 (the zlib/IEEE polynomial) by libdeflate, about 3.5x zlib's speed here; the value is
 // the same as zlib's crc32().
-uint32_t Crc32(absl::string_view bytes) {
-  return libdeflate_crc32(0, bytes.data(), bytes.size());
-}
+uint32_t Crc32(absl::string_view bytes) { return libdeflate_crc32(0, bytes.data(), bytes.size()); }
 
 void PutU32(char* out, uint32_t value) { absl::little_endian::Store32(out, value); }
 uint32_t GetU32(const char* in) { return absl::little_endian::Load32(in); }
@@ -28,8 +26,7 @@ bool LooksLikeCanonicalTrace(absl::string_view head) {
   return head.size() >= kFileMagic.size() && head.substr(0, kFileMagic.size()) == kFileMagic;
 }
 
-absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(ByteSink* sink,
-                                                                 TraceHeader header,
+absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(ByteSink* sink, TraceHeader header,
                                                                  TraceWriterOptions options) {
   std::unique_ptr<TraceWriter> writer(new TraceWriter(sink, options));
   header.set_format_version(kFormatVersion);
@@ -54,9 +51,9 @@ absl::Status TraceWriter::WriteBatch(const EventBatch& batch) {
 
 absl::Status TraceWriter::WriteFrame(FrameKind kind, const std::string& raw) {
   if (raw.size() > kMaxFrameSize) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: frame of %u bytes exceeds the limit of %u; write smaller batches", sink_->name(),
-        raw.size(), kMaxFrameSize));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: frame of %u bytes exceeds the limit of %u; write smaller batches",
+                        sink_->name(), raw.size(), kMaxFrameSize));
   }
   absl::string_view stored = raw;
   Codec codec = Codec::kNone;
@@ -88,8 +85,7 @@ absl::Status TraceWriter::WriteFrame(FrameKind kind, const std::string& raw) {
 
 absl::Status TraceWriter::Finish() { return sink_->Close(); }
 
-absl::StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(
-    std::unique_ptr<ByteSource> source) {
+absl::StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(std::unique_ptr<ByteSource> source) {
   std::unique_ptr<TraceReader> reader(new TraceReader(std::move(source)));
   char magic[8];
   PT_ASSIGN_OR_RETURN(const size_t got, reader->ReadFully(magic, sizeof magic));
@@ -108,18 +104,18 @@ absl::StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(
         absl::StrFormat("%s: offset %u: trace ends before its header frame", name, header_offset));
   }
   if (kind != FrameKind::kHeader) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: offset %u: first frame is not a header (kind %u)", name, header_offset,
-        static_cast<unsigned>(kind)));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: offset %u: first frame is not a header (kind %u)", name, header_offset,
+                        static_cast<unsigned>(kind)));
   }
   if (!reader->header_.ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
     return absl::InvalidArgumentError(
         absl::StrFormat("%s: offset %u: header frame does not parse", name, header_offset));
   }
   if (reader->header_.format_version() != kFormatVersion) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: offset %u: unknown format version %u (this portrace reads version %u)", name,
-        header_offset, reader->header_.format_version(), kFormatVersion));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: offset %u: unknown format version %u (this portrace reads version %u)",
+                        name, header_offset, reader->header_.format_version(), kFormatVersion));
   }
   return reader;
 }
@@ -152,14 +148,14 @@ absl::StatusOr<bool> TraceReader::ReadFrame(FrameKind* kind, absl::string_view* 
   PT_ASSIGN_OR_RETURN(const size_t got, ReadFully(prefix, sizeof prefix));
   if (got == 0) return false;
   if (got < sizeof prefix) {
-    return absl::DataLossError(absl::StrFormat(
-        "%s: offset %u: truncated frame header (%u of %u bytes)", name, start, got,
-        kFrameHeaderSize));
+    return absl::DataLossError(
+        absl::StrFormat("%s: offset %u: truncated frame header (%u of %u bytes)", name, start, got,
+                        kFrameHeaderSize));
   }
   if (GetU32(prefix) != kFrameMagic) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: offset %u: bad frame magic 0x%08x (expected 0x%08x)", name, start, GetU32(prefix),
-        kFrameMagic));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: offset %u: bad frame magic 0x%08x (expected 0x%08x)", name, start,
+                        GetU32(prefix), kFrameMagic));
   }
   const uint8_t kind_byte = static_cast<uint8_t>(prefix[4]);
   const uint8_t codec = static_cast<uint8_t>(prefix[5]);
@@ -185,9 +181,9 @@ absl::StatusOr<bool> TraceReader::ReadFrame(FrameKind* kind, absl::string_view* 
         name, start, stored_size, raw_size, kMaxFrameSize));
   }
   if (codec == static_cast<uint8_t>(Codec::kNone) && stored_size != raw_size) {
-    return absl::DataLossError(absl::StrFormat(
-        "%s: offset %u: uncompressed frame with stored size %u but raw size %u", name, start,
-        stored_size, raw_size));
+    return absl::DataLossError(
+        absl::StrFormat("%s: offset %u: uncompressed frame with stored size %u but raw size %u",
+                        name, start, stored_size, raw_size));
   }
   // Grow the buffer as bytes actually arrive, so a lying length on a short input costs at most
   // what the input holds (plus a step).
@@ -198,8 +194,8 @@ absl::StatusOr<bool> TraceReader::ReadFrame(FrameKind* kind, absl::string_view* 
     PT_ASSIGN_OR_RETURN(const size_t n, ReadFully(buffer + have, step));
     have += n;
     if (n < step) {
-      return absl::DataLossError(absl::StrFormat(
-          "%s: offset %u: truncated frame (%u of %u bytes)", name, start, have, stored_size));
+      return absl::DataLossError(absl::StrFormat("%s: offset %u: truncated frame (%u of %u bytes)",
+                                                 name, start, have, stored_size));
     }
   }
   const absl::string_view stored(stored_.bytes.get(), stored_size);
@@ -210,16 +206,16 @@ absl::StatusOr<bool> TraceReader::ReadFrame(FrameKind* kind, absl::string_view* 
   if (codec == static_cast<uint8_t>(Codec::kZstd)) {
     const unsigned long long content = ZSTD_getFrameContentSize(stored.data(), stored.size());
     if (content != raw_size) {
-      return absl::DataLossError(absl::StrFormat(
-          "%s: offset %u: compressed frame declares %u bytes, the frame header %u", name, start,
-          content, raw_size));
+      return absl::DataLossError(
+          absl::StrFormat("%s: offset %u: compressed frame declares %u bytes, the frame header %u",
+                          name, start, content, raw_size));
     }
     char* out = raw_.Reserve(raw_size, 0);
     const size_t n = ZSTD_decompress(out, raw_size, stored.data(), stored.size());
     if (ZSTD_isError(n) || n != raw_size) {
-      return absl::DataLossError(absl::StrFormat(
-          "%s: offset %u: frame does not decompress (%s)", name, start,
-          ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short"));
+      return absl::DataLossError(absl::StrFormat("%s: offset %u: frame does not decompress (%s)",
+                                                 name, start,
+                                                 ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short"));
     }
     *raw = absl::string_view(out, raw_size);
   } else {

@@ -82,8 +82,8 @@ uint32_t Crc(absl::string_view bytes) {
 }
 
 // A frame as the format defines it, with every field under the test's control.
-std::string Frame(uint8_t kind, absl::string_view stored, uint8_t codec = 0,
-                  int64_t raw_size = -1, int64_t stored_size = -1) {
+std::string Frame(uint8_t kind, absl::string_view stored, uint8_t codec = 0, int64_t raw_size = -1,
+                  int64_t stored_size = -1) {
   char prefix[kFrameHeaderSize] = {};
   absl::little_endian::Store32(prefix, kFrameMagic);
   prefix[4] = static_cast<char>(kind);
@@ -325,13 +325,14 @@ TEST(TraceFileTest, RandomBytesGiveCleanErrors) {
         break;
       case 2:  // a valid trace with a few bytes changed
         bytes = valid;
-        for (int k = 0; k < 3; ++k) bytes[rng() % bytes.size()] ^= static_cast<char>(1 + rng() % 255);
+        for (int k = 0; k < 3; ++k)
+          bytes[rng() % bytes.size()] ^= static_cast<char>(1 + rng() % 255);
         break;
     }
     const absl::Status status = ReadAll(bytes);
     if (i % 3 == 2 && status.ok()) continue;  // a change the format cannot see (unlikely)
-    EXPECT_THAT(status.code(), AnyOf(absl::StatusCode::kInvalidArgument,
-                                     absl::StatusCode::kDataLoss))
+    EXPECT_THAT(status.code(),
+                AnyOf(absl::StatusCode::kInvalidArgument, absl::StatusCode::kDataLoss))
         << "input " << i << ": " << status;
   }
 }

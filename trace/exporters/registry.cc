@@ -19,8 +19,8 @@ std::vector<std::unique_ptr<Exporter>> MakeExporters() {
 std::string Choices() {
   std::vector<std::string> choices;
   for (const auto& exporter : Exporters()) {
-    choices.push_back(absl::StrCat(exporter->name(), " (", absl::StrJoin(exporter->extensions(), " "),
-                                   ")"));
+    choices.push_back(
+        absl::StrCat(exporter->name(), " (", absl::StrJoin(exporter->extensions(), " "), ")"));
   }
   return absl::StrJoin(choices, ", ");
 }

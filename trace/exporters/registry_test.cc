@@ -16,11 +16,8 @@ TEST(ExporterRegistryTest, ChoosesByNameOrExtension) {
     const char* to;
     const char* chosen;
   } cases[] = {
-      {"out.trace", "", "trace"},
-      {"out.qtest", "", "qtest"},
-      {"out.bin", "trace", "trace"},
-      {"-", "qtest", "qtest"},
-      {"out.trace", "qtest", "qtest"},
+      {"out.trace", "", "trace"}, {"out.qtest", "", "qtest"},      {"out.bin", "trace", "trace"},
+      {"-", "qtest", "qtest"},    {"out.trace", "qtest", "qtest"},
   };
   for (const auto& c : cases) {
     absl::StatusOr<const Exporter*> exporter = ChooseExporter(c.path, c.to);

@@ -8,9 +8,7 @@ namespace {
 class CanonicalImporter : public Importer {
  public:
   absl::string_view name() const override { return "trace"; }
-  absl::string_view description() const override {
-    return "portrace canonical trace (.trace)";
-  }
+  absl::string_view description() const override { return "portrace canonical trace (.trace)"; }
   bool Sniff(absl::string_view head) const override { return LooksLikeCanonicalTrace(head); }
   absl::StatusOr<std::unique_ptr<EventSource>> Open(
       std::unique_ptr<ByteSource> source) const override {

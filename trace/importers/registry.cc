@@ -59,10 +59,10 @@ absl::StatusOr<OpenedTrace> OpenTrace(const std::string& path, absl::string_view
       }
     }
     if (importer == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source->name(), ": offset 0: not a trace format portrace knows (",
-          head.empty() ? "empty input" : "no importer recognises its first bytes",
-          "); known formats: ", ImporterNames(), "; use --from to name one"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source->name(), ": offset 0: not a trace format portrace knows (",
+                       head.empty() ? "empty input" : "no importer recognises its first bytes",
+                       "); known formats: ", ImporterNames(), "; use --from to name one"));
     }
   }
   OpenedTrace opened;

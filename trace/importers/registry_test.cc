@@ -81,8 +81,7 @@ TEST(RegistryTest, UnknownInputsFailWithOneLineReasons) {
       {"/nonexistent/x.trace", "", absl::StatusCode::kNotFound, "/nonexistent/x.trace"},
       {WriteTemp("x.qtest", "inb 0x1\n"), "pcap", absl::StatusCode::kInvalidArgument,
        "unknown input format 'pcap'"},
-      {WriteTemp("y.qtest", "inb 0x1\n"), "trace", absl::StatusCode::kInvalidArgument,
-       "bad magic"},
+      {WriteTemp("y.qtest", "inb 0x1\n"), "trace", absl::StatusCode::kInvalidArgument, "bad magic"},
   };
   for (const auto& c : cases) {
     absl::StatusOr<OpenedTrace> opened = OpenTrace(c.path, c.from);
