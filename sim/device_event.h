@@ -15,6 +15,9 @@ struct DeviceEvent {
   std::string kind;    // stable kebab-case id, e.g. "unplug", "log-line"
   uint64_t value = 0;  // kind-specific number (the mask, a byte count, ...)
   std::string text;    // kind-specific text (the log line, ...)
+  // Output the guest produced that a person replaying the trace wants to read (a flushed log
+  // line, console text): the replay summary lists these texts.
+  bool show_in_summary = false;
 };
 
 class DeviceEventSink {

@@ -8,12 +8,13 @@ namespace {
 
 constexpr MachineProfile kProfiles[] = {
     {"xen-trad", "Xen HVM guest, qemu-xen-traditional platform device (blacklist, throttle)",
-     SpaceSemantics::kXen},
+     SpaceSemantics::kXen, PlatformFlavour::kTraditional},
     {"xen-xenserver", "Xen HVM guest, XenServer qemu-dm (adds the version-2 unplug extension)",
-     SpaceSemantics::kXen},
+     SpaceSemantics::kXen, PlatformFlavour::kXenServer},
     {"xen-upstream", "Xen HVM guest, upstream QEMU xen-platform (no blacklist, no throttle)",
-     SpaceSemantics::kXen},
-    {"pc", "i440FX + PIIX3 as qemu-system-x86_64 -M pc -nodefaults", SpaceSemantics::kQemu},
+     SpaceSemantics::kXen, PlatformFlavour::kUpstream},
+    {"pc", "i440FX + PIIX3 as qemu-system-x86_64 -M pc -nodefaults", SpaceSemantics::kQemu,
+     PlatformFlavour::kNone},
 };
 
 }  // namespace

@@ -28,10 +28,19 @@
 
 namespace portrace::sim {
 
+// Which Xen platform device (protocol.md §c) a machine carries, if any.
+enum class PlatformFlavour {
+  kNone,         // no platform device: ports 0x10-0x1f are unclaimed
+  kTraditional,  // qemu-xen-traditional, the seed's qemu-dm
+  kXenServer,    // XenServer's qemu-dm with the version-2 unplug extension
+  kUpstream,     // upstream QEMU's xen-platform
+};
+
 struct MachineProfile {
   absl::string_view name;
   absl::string_view description;
   SpaceSemantics semantics;
+  PlatformFlavour platform;
 };
 
 // Every profile, in a fixed order (the default first).

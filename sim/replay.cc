@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace portrace::sim {
@@ -48,6 +49,13 @@ void Replayer::OnIoAnomaly(const IoAnomaly& anomaly) {
 
 void Replayer::OnDeviceEvent(const DeviceEvent& event) {
   ++summary_.device_events[{event.device, event.kind}];
+  if (event.show_in_summary) {
+    if (summary_.output_lines.size() < ReplaySummary::kMaxSummaryLines) {
+      summary_.output_lines.push_back(absl::StrCat(event.device, ": ", event.text));
+    } else {
+      ++summary_.output_lines_dropped;
+    }
+  }
   if (observer_ != nullptr) device_events_.push_back(event);
 }
 
@@ -190,6 +198,7 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
     Step(event);
   }
   summary_.end_ns = machine_->clock().now();
+  summary_.stalled_ns = machine_->clock().stalled_ns();
 }
 
 uint64_t Replayer::Step(const EventView& event) {
@@ -208,6 +217,7 @@ uint64_t Replayer::Step(const EventView& event) {
   if (observer_ != nullptr) Notify(event, t_ns, model, diverged);
   ++summary_.events;
   summary_.end_ns = machine_->clock().now();
+  summary_.stalled_ns = machine_->clock().stalled_ns();
   return model;
 }
 
@@ -219,6 +229,7 @@ absl::Status Replayer::Run(trace::EventSource& source) {
     RunBatch(batch);
   }
   summary_.end_ns = machine_->clock().now();
+  summary_.stalled_ns = machine_->clock().stalled_ns();
   return absl::OkStatus();
 }
 

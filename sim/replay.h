@@ -67,8 +67,14 @@ struct ReplaySummary {
   uint64_t straddle = 0;
   uint64_t denied = 0;
   uint64_t end_ns = 0;  // virtual time after the last event
+  uint64_t stalled_ns = 0;  // of which the guest's vCPU was held by a device (log throttle)
   // Device events by (device, kind), in name order.
   std::map<std::pair<std::string, std::string>, uint64_t> device_events;
+  // Texts of device events shown in the summary ("platform: <log line>"), the first
+  // kMaxSummaryLines of them; the rest are counted.
+  static constexpr size_t kMaxSummaryLines = 200;
+  std::vector<std::string> output_lines;
+  uint64_t output_lines_dropped = 0;
 };
 
 class Replayer : private IoAnomalySink, private DeviceEventSink {

@@ -40,6 +40,11 @@ void VirtualClock::Advance(uint64_t delta_ns) {
   AdvanceTo(delta_ns > max - now_ ? max : now_ + delta_ns);
 }
 
+void VirtualClock::Stall(uint64_t ns) {
+  stalled_ns_ += ns;
+  Advance(ns);
+}
+
 void VirtualClock::AdvanceToNextDeadline() {
   if (std::optional<uint64_t> deadline = NextDeadline()) AdvanceTo(*deadline);
 }

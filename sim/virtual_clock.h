@@ -35,8 +35,14 @@ class VirtualClock {
   // Moves time to the next deadline, if there is one (qtest "clock_step" without argument).
   void AdvanceToNextDeadline();
 
+  // The guest's vCPU is held for `ns` (a device model that sleeps, e.g. the log throttle):
+  // time moves on by that much and is counted as lost by the guest.
+  void Stall(uint64_t ns);
+  uint64_t stalled_ns() const { return stalled_ns_; }
+
  private:
   uint64_t now_ = 0;
+  uint64_t stalled_ns_ = 0;
   TimerId next_id_ = 1;
   std::map<std::pair<uint64_t, TimerId>, Callback> timers_;
 };
