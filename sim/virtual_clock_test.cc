@@ -42,6 +42,17 @@ TEST(VirtualClockTest, TimersFireInDeadlineOrderAtTheirDeadline) {
   EXPECT_EQ(clock.now(), 300u);
 }
 
+TEST(VirtualClockTest, StallMovesTimeAndCountsIt) {
+  VirtualClock clock;
+  bool fired = false;
+  clock.Schedule(150, [&] { fired = true; });
+  clock.Advance(100);
+  clock.Stall(70);
+  EXPECT_EQ(clock.now(), 170u);
+  EXPECT_EQ(clock.stalled_ns(), 70u);
+  EXPECT_TRUE(fired);
+}
+
 TEST(VirtualClockTest, PeriodicTimerReschedulesItself) {
   VirtualClock clock;
   int ticks = 0;
