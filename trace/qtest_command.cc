@@ -352,7 +352,7 @@ std::string FormatQtestLine(const EventView& event) {
       if ((event.flags & FLAG_QTEST) && event.blob.find('\n') == absl::string_view::npos) {
         return std::string(event.blob);
       }
-      return absl::StrCat("# marker: ", absl::StrReplaceAll(event.blob, {{"\n", "\\n"}}));
+      return absl::StrCat(kMarkerPrefix, absl::StrReplaceAll(event.blob, {{"\n", "\\n"}}));
     default:
       return "";
   }

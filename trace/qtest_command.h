@@ -61,6 +61,11 @@ absl::StatusOr<QtestRequest> ParseQtestLine(absl::string_view line);
 // Appends the trace events for `request` to `builder` (one event per request).
 void AppendQtestEvents(const QtestRequest& request, BatchBuilder& builder);
 
+// How a marker that is not a qtest command is written in a script: a comment QEMU never sees
+// (scripts are fed to QEMU without their comments) that the script reader turns back into a
+// MARKER event.
+inline constexpr absl::string_view kMarkerPrefix = "# marker: ";
+
 // Renders one event as a qtest line in libqtest's spelling ("outl 0xcf8 0x80000920",
 // "write 0x2103 0x1 0x4e", "clock_step"), or "" for events qtest cannot express (a read of zero
 // bytes, a clock value above INT64_MAX, an invalid width). MARKER events that are not FLAG_QTEST

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
@@ -114,6 +115,12 @@ absl::StatusOr<bool> QtestScriptReader::Next(EventBatch* batch) {
           absl::StrFormat("%sNUL byte at column %u; not a qtest script?", where, nul + 1)));
     }
     const absl::string_view content = absl::StripLeadingAsciiWhitespace(line);
+    // "# marker: TEXT" is how the writer keeps a non-qtest marker (a resume point, say); read it
+    // back as one. Other comments are dropped.
+    if (absl::string_view text = line; absl::ConsumePrefix(&text, kMarkerPrefix)) {
+      builder.Marker(absl::StrReplaceAll(text, {{"\\n", "\n"}}));
+      continue;
+    }
     if (content.empty() || content.front() == '#') continue;
 
     // The parser drops the same '\r' itself; given `line` it would drop a second one.

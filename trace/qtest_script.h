@@ -1,6 +1,7 @@
 // qtest scripts as traces: QtestScriptReader turns a script (one request per line, '#' comments
 // and blank lines allowed) into event batches, streaming; QtestScriptWriter turns events back
-// into a script. A script's reads carry no recorded values.
+// into a script. A script's reads carry no recorded values. A comment "# marker: TEXT" is a
+// MARKER event (a resume point, say) — the writer's form for markers QEMU has no command for.
 //
 // Round trip: when the writer's rendering of an event differs from the line it came from
 // (leading zeros, octal, odd-length write data, ...), the reader keeps the original line as the

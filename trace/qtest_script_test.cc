@@ -134,6 +134,21 @@ TEST(QtestScriptReaderTest, KeepsLinesTheWriterWouldSpellDifferently) {
   }
 }
 
+TEST(QtestScriptReaderTest, MarkerCommentsBecomeMarkersAndRoundTrip) {
+  const std::string script = "outb 0x80 0x1\n# marker: resume after S3\n# other comment\ninb 0x80\n";
+  std::vector<EventBatch> batches;
+  ASSERT_TRUE(ReadScript(script, &batches).ok());
+  ASSERT_EQ(batches.size(), 1u);
+  ASSERT_EQ(batches[0].op_size(), 3);
+  EXPECT_EQ(OpKind(batches[0].op(1)), MARKER);
+  EXPECT_EQ(batches[0].blob(0), "resume after S3");
+  std::string written;
+  StringSink sink(&written);
+  QtestScriptWriter writer(&sink);
+  ASSERT_TRUE(writer.WriteBatch(batches[0]).ok());
+  EXPECT_EQ(written, "outb 0x80 0x1\n# marker: resume after S3\ninb 0x80\n");
+}
+
 TEST(QtestScriptReaderTest, ErrorsNameTheInputAndLine) {
   const struct {
     std::string script;
