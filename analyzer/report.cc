@@ -14,12 +14,6 @@ using report::ContextEvent;
 using report::DeviceEventCount;
 using report::RuleSummary;
 
-int SeverityRank(absl::string_view severity) {
-  if (severity == "error") return 0;
-  if (severity == "warning") return 1;
-  return 2;
-}
-
 uint64_t U(double value) { return static_cast<uint64_t>(value); }
 
 std::string Plural(uint64_t n, absl::string_view one, absl::string_view many) {

@@ -2,6 +2,9 @@
 
 #include "analyzer/divergence_rule.h"
 #include "analyzer/io_rules.h"
+#include "analyzer/platform_handshake_rules.h"
+#include "analyzer/platform_log_rules.h"
+#include "analyzer/platform_unplug_rules.h"
 
 namespace portrace::analyzer {
 
@@ -9,6 +12,9 @@ std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profil
   std::vector<std::unique_ptr<Rule>> rules;
   rules.push_back(CreateIoRules());
   rules.push_back(CreateDivergenceRule());
+  rules.push_back(CreatePlatformHandshakeRules(profile));
+  rules.push_back(CreatePlatformLogRules(profile));
+  rules.push_back(CreatePlatformUnplugRules(profile));
   return rules;
 }
 
