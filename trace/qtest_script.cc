@@ -15,7 +15,6 @@
 namespace portrace::trace {
 namespace {
 
-constexpr size_t kReadBlockSize = 64 << 10;
 constexpr absl::string_view kUnknownCommand = "Unknown command ";
 
 // The event most recently appended to `batch`.
@@ -42,53 +41,10 @@ std::unique_ptr<QtestScriptReader> QtestScriptReader::Create(std::unique_ptr<Byt
 }
 
 QtestScriptReader::QtestScriptReader(std::unique_ptr<ByteSource> source, int events_per_batch)
-    : source_(std::move(source)), events_per_batch_(std::max(events_per_batch, 1)) {
+    : source_(std::move(source)),
+      lines_(source_.get(), kMaxQtestLineLength),
+      events_per_batch_(std::max(events_per_batch, 1)) {
   header_.set_producer("qtest script");
-}
-
-absl::StatusOr<bool> QtestScriptReader::ReadLine() {
-  // Bytes before `scan` hold no '\n'; only new bytes are searched, so a long line costs linear
-  // time, and at most one line plus one block is buffered.
-  size_t scan = buffer_pos_;
-  while (true) {
-    const size_t newline = buffer_.find('\n', scan);
-    if (newline != std::string::npos) {
-      line_.assign(buffer_, buffer_pos_, newline - buffer_pos_);
-      buffer_pos_ = newline + 1;
-      break;
-    }
-    if (eof_) {
-      if (buffer_pos_ == buffer_.size()) return false;
-      line_.assign(buffer_, buffer_pos_, std::string::npos);  // last line without a '\n'
-      buffer_pos_ = buffer_.size();
-      break;
-    }
-    // One more byte than the limit may be the '\r' of a CRLF ending.
-    if (buffer_.size() - buffer_pos_ > kMaxQtestLineLength + 1) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s:%u: line longer than %u bytes",
-                                                        source_->name(), line_number_ + 1,
-                                                        kMaxQtestLineLength));
-    }
-    buffer_.erase(0, buffer_pos_);
-    scan = buffer_.size();
-    buffer_pos_ = 0;
-    buffer_.resize(scan + kReadBlockSize);
-    absl::StatusOr<size_t> got = source_->Read(buffer_.data() + scan, kReadBlockSize);
-    if (!got.ok()) {
-      buffer_.resize(scan);
-      return got.status();
-    }
-    buffer_.resize(scan + *got);
-    if (*got == 0) eof_ = true;
-  }
-  ++line_number_;
-  absl::string_view content = line_;
-  if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-  if (content.size() > kMaxQtestLineLength) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s:%u: line longer than %u bytes", source_->name(), line_number_, kMaxQtestLineLength));
-  }
-  return true;
 }
 
 absl::StatusOr<bool> QtestScriptReader::Next(EventBatch* batch) {
@@ -103,11 +59,12 @@ absl::StatusOr<bool> QtestScriptReader::Next(EventBatch* batch) {
   };
   BatchBuilder builder(batch);
   while (builder.size() < events_per_batch_) {
-    absl::StatusOr<bool> have = ReadLine();
+    absl::StatusOr<bool> have = lines_.Next();
     if (!have.ok()) return fail(have.status());
     if (!*have) break;
-    const std::string where = absl::StrCat(source_->name(), ":", line_number_, ": ");
-    absl::string_view line = line_;
+    const std::string& line_text = lines_.line();
+    const std::string where = absl::StrCat(source_->name(), ":", lines_.line_number(), ": ");
+    absl::string_view line = line_text;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // QEMU reads lines as C strings and never sees a '\n' after a NUL; refuse binary input.
     if (const size_t nul = line.find('\0'); nul != absl::string_view::npos) {
@@ -124,7 +81,7 @@ absl::StatusOr<bool> QtestScriptReader::Next(EventBatch* batch) {
     if (content.empty() || content.front() == '#') continue;
 
     // The parser drops the same '\r' itself; given `line` it would drop a second one.
-    absl::StatusOr<QtestRequest> request = ParseQtestLine(line_);
+    absl::StatusOr<QtestRequest> request = ParseQtestLine(line_text);
     if (!request.ok()) {
       absl::string_view message = request.status().message();
       if (absl::IsNotFound(request.status()) && absl::ConsumePrefix(&message, kUnknownCommand)) {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "trace/byte_source.h"
 #include "trace/event_source.h"
+#include "trace/line_reader.h"
 #include "trace/trace.pb.h"
 
 namespace portrace::trace {
@@ -39,17 +40,10 @@ class QtestScriptReader : public EventSource {
 
  private:
   QtestScriptReader(std::unique_ptr<ByteSource> source, int events_per_batch);
-  // Reads the next line into `line_`; false at the end of input.
-  absl::StatusOr<bool> ReadLine();
-
   std::unique_ptr<ByteSource> source_;
+  LineReader lines_;
   int events_per_batch_;
   TraceHeader header_;
-  std::string buffer_;
-  size_t buffer_pos_ = 0;
-  bool eof_ = false;
-  std::string line_;
-  uint64_t line_number_ = 0;
   absl::Status failed_;
 };
 

@@ -6,6 +6,7 @@
 #include "trace/byte_source.h"
 #include "trace/importers/canonical_importer.h"
 #include "trace/importers/qtest_importer.h"
+#include "trace/importers/qtest_log_importer.h"
 
 namespace portrace::trace {
 namespace {
@@ -15,6 +16,7 @@ constexpr size_t kSniffBytes = 4096;
 std::vector<std::unique_ptr<Importer>> MakeImporters() {
   std::vector<std::unique_ptr<Importer>> importers;
   importers.push_back(CreateCanonicalImporter());
+  importers.push_back(CreateQtestLogImporter());
   importers.push_back(CreateQtestImporter());
   return importers;
 }
