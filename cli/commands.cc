@@ -18,6 +18,7 @@
 #include "analyzer/rules.h"
 #include "cli/args.h"
 #include "sim/machine.h"
+#include "sim/machine_builder.h"
 #include "sim/qtest_server.h"
 #include "sim/replay.h"
 #include "trace/byte_source.h"
@@ -147,7 +148,7 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
   if (!options.ok()) return Fail(streams, options.status());
-  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::Machine::Create(*options);
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
   sim::Replayer replayer(machine->get());
   const absl::Status status = replayer.Run(*opened->source);
@@ -180,7 +181,7 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
   if (!options.ok()) return Fail(streams, options.status());
-  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::Machine::Create(*options);
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
 
   analyzer::Analyzer analyzer(analyzer::CreateRules((*machine)->profile()), analyzer_options);
@@ -225,7 +226,7 @@ bool ReadLine(FILE* in, size_t limit, std::string* line, bool* too_long) {
 int RunQtest(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<sim::MachineOptions> options = MachineOptionsFrom(args, "");
   if (!options.ok()) return Fail(streams, options.status());
-  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::Machine::Create(*options);
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
   FILE* in = streams.in;
   std::unique_ptr<FILE, int (*)(FILE*)> file(nullptr, &std::fclose);

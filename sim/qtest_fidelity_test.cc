@@ -25,6 +25,7 @@
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "sim/machine.h"
+#include "sim/machine_builder.h"
 #include "sim/qtest_server.h"
 
 extern char** environ;
@@ -76,7 +77,7 @@ std::vector<Script> LoadScripts() {
 std::vector<std::string> PortraceReplies(const Script& script) {
   MachineOptions options;
   options.name = script.machine;
-  absl::StatusOr<std::unique_ptr<Machine>> machine = Machine::Create(options);
+  absl::StatusOr<std::unique_ptr<Machine>> machine = BuildMachine(options);
   EXPECT_TRUE(machine.ok()) << machine.status();
   if (!machine.ok()) return {};
   QtestServer server(machine->get());
