@@ -103,14 +103,18 @@ class PlatformHandshakeRules : public Rule {
                                    access, build_event_),
                    "recheck");
         }
-        handshake_used_ = true;
+        // An unplug completes the handshake (one made before any magic read is no handshake).
+        if (magic_reads_ > 0) handshake_used_ = true;
         break;
       case PlatformOp::kProduct:
+        if (product_written_ && !handshake_used_) {
+          // Identifying again without an unplug in between: the driver starts over.
+          ReportRepeat(event, out);
+        }
         BeforeIdentification(event, access, "the product number", out);
         CheckVersionBeforeIdentification(access, "product", out);
         CheckProduct(access, a->value, out);
         product_written_ = true;
-        handshake_used_ = true;
         break;
       case PlatformOp::kBuild:
         BeforeIdentification(event, access, "the build number", out);
@@ -131,7 +135,6 @@ class PlatformHandshakeRules : public Rule {
         }
         build_since_magic_ = true;
         build_event_ = event.index;
-        handshake_used_ = true;
         break;
       case PlatformOp::kFlagsWrite:
         if (a->value > 1) {
@@ -154,8 +157,8 @@ class PlatformHandshakeRules : public Rule {
                                    access, blacklisted_event_),
                    "unplug-v2");
         }
+        if (v2_port_written_ && magic_reads_ > 0) handshake_used_ = true;  // an unplug index
         v2_port_written_ = true;
-        handshake_used_ = true;
         break;
       case PlatformOp::kOtherWrite:
         if (a->port == 0x12) break;  // outl/outw-at-odd 0x12: the log rules report it
@@ -176,19 +179,21 @@ class PlatformHandshakeRules : public Rule {
 
   PlatformHandshakeRules(bool absent, bool xenserver) : absent_(absent), xenserver_(xenserver) {}
 
+  // The handshake starts over within one boot: report it and expect identification again.
+  void ReportRepeat(const sim::ReplayedEvent& event, FindingEmitter& out) {
+    out.Emit("platform.repeated-handshake",
+             absl::StrFormat("%s: the handshake starts again within one boot (no resume marker "
+                             "since the last one); a driver reload or a bug?",
+                             DescribeAccess(event.event)),
+             "repeat");
+    product_written_ = false;
+    version_read_ = false;
+    handshake_used_ = false;
+  }
+
   void OnMagicRead(const sim::ReplayedEvent& event, const PlatformAccess& a,
                    FindingEmitter& out) {
-    if (handshake_used_) {
-      out.Emit("platform.repeated-handshake",
-               absl::StrFormat("%s: the handshake starts again within one boot (no resume "
-                               "marker since the last one); a driver reload or a bug?",
-                               DescribeAccess(event.event)),
-               "repeat");
-      // The driver starts over: identification is expected again.
-      product_written_ = false;
-      version_read_ = false;
-      handshake_used_ = false;
-    }
+    if (handshake_used_) ReportRepeat(event, out);
     ++magic_reads_;
     build_since_magic_ = false;
     if (a.value == 0x49d2) {

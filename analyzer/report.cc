@@ -39,6 +39,9 @@ ReplayStats ToReplayStats(const sim::ReplaySummary& s) {
   stats.set_straddle(s.straddle);
   stats.set_denied(s.denied);
   stats.set_end_ns(s.end_ns);
+  stats.set_stalled_ns(s.stalled_ns);
+  for (const std::string& line : s.output_lines) stats.add_output_lines(line);
+  stats.set_output_lines_dropped(s.output_lines_dropped);
   for (const auto& [key, count] : s.device_events) {
     DeviceEventCount* c = stats.add_device_events();
     c->set_device(key.first);
@@ -103,7 +106,7 @@ Report BuildReport(absl::string_view trace, absl::string_view format, absl::stri
 }
 
 std::string FormatReplaySummary(absl::string_view trace, absl::string_view machine,
-                                const ReplayStats& s) {
+                                const ReplayStats& s, int max_output_lines) {
   std::string out =
       absl::StrFormat("%s replayed on %s: %s in %u ns of virtual time\n", trace, machine,
                       Plural(U(s.events()), "event", "events"), U(s.end_ns()));
@@ -122,11 +125,29 @@ std::string FormatReplaySummary(absl::string_view trace, absl::string_view machi
   for (const DeviceEventCount& c : s.device_events()) {
     absl::StrAppendFormat(&out, "  device       %s %s x%u\n", c.device(), c.kind(), U(c.count()));
   }
+  if (s.stalled_ns() > 0) {
+    absl::StrAppendFormat(&out, "  stalled      the guest's vCPU was held for %u ns (%.3f s) of it\n",
+                          U(s.stalled_ns()), s.stalled_ns() / 1e9);
+  }
+  const uint64_t lines = s.output_lines_size() + U(s.output_lines_dropped());
+  if (lines > 0) {
+    absl::StrAppendFormat(&out, "  output       %s from the guest:\n", Plural(lines, "line", "lines"));
+    int shown = 0;
+    for (const std::string& line : s.output_lines()) {
+      if (shown++ == max_output_lines) break;
+      absl::StrAppendFormat(&out, "    %s\n", line);
+    }
+    if (lines > static_cast<uint64_t>(std::min(max_output_lines, s.output_lines_size()))) {
+      absl::StrAppendFormat(&out, "    ... %u more\n",
+                            lines - std::min(max_output_lines, s.output_lines_size()));
+    }
+  }
   return out;
 }
 
 std::string FormatTextReport(const Report& report) {
-  std::string out = FormatReplaySummary(report.trace(), report.machine(), report.replay());
+  std::string out =
+      FormatReplaySummary(report.trace(), report.machine(), report.replay(), /*max_output_lines=*/10);
   absl::StrAppendFormat(&out, "\nfindings: %s, %s, %s\n",
                         Plural(U(report.errors()), "error", "errors"),
                         Plural(U(report.warnings()), "warning", "warnings"),

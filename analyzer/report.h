@@ -28,9 +28,10 @@ std::string FormatTextReport(const Report& report);
 // One JSON object, pretty-printed, field names as in report.proto.
 absl::StatusOr<std::string> FormatJsonReport(const Report& report);
 
-// The replay summary `portrace replay` prints.
+// The replay summary `portrace replay` prints, with at most `max_output_lines` of the guest's
+// output (log lines).
 std::string FormatReplaySummary(absl::string_view trace, absl::string_view machine,
-                                const ReplayStats& stats);
+                                const ReplayStats& stats, int max_output_lines = 200);
 
 }  // namespace portrace::analyzer
 

@@ -33,6 +33,19 @@ const FlagSpec kMachineFlag = {"machine", "NAME",
                                "machine profile: xen-trad (default), xen-xenserver, "
                                "xen-upstream, pc; a canonical trace's own machine is the default "
                                "for it"};
+// The machine options every replaying command takes.
+const FlagSpec kXenstoreFlag = {"xenstore", "PATH=VALUE",
+                                "a node of the host's xenstore (e.g. "
+                                "/mh/driver-blacklist/gplpv-windows/1=), readable by dom0 only",
+                                /*repeatable=*/true};
+const FlagSpec kXenstoreFileFlag = {"xenstore-file", "FILE",
+                                    "the host's xenstore as `xenstore-ls -f -p` prints it",
+                                    /*repeatable=*/true};
+const FlagSpec kDomidFlag = {"domid", "N", "the guest's domain id (default 1)"};
+const FlagSpec kDmDomidFlag = {"dm-domid", "N",
+                               "the domain the device model reads xenstore as (default 0, "
+                               "privileged; a stub domain or deprivileged qemu-dm is not)"};
+
 const FlagSpec kFromFlag = {"from", "FORMAT", "input format (trace, qtest); sniffed if not given"};
 
 const CommandSpec kReplaySpec = {
@@ -41,7 +54,7 @@ const CommandSpec kReplaySpec = {
     "Replay TRACE (a file, or - for standard input) against a machine model and print a summary "
     "of what happened.",
     "",
-    {kMachineFlag, kFromFlag},
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kFromFlag},
     1,
     1,
 };
@@ -54,6 +67,10 @@ const CommandSpec kAnalyzeSpec = {
     "input.\nThe JSON report is one object; each entry of its \"findings\" array has rule, "
     "severity, event (0-based index), t_ns, message, occurrences and context.",
     {kMachineFlag,
+     kXenstoreFlag,
+     kXenstoreFileFlag,
+     kDomidFlag,
+     kDmDomidFlag,
      kFromFlag,
      {"format", "text|json", "report format (default text)"},
      {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
@@ -70,7 +87,7 @@ const CommandSpec kQtestSpec = {
     "Replies: OK, OK 0x%04x (in*), OK 0x%016x (read*), OK <ns> (clock_step/clock_set, as with "
     "-accel qtest), FAIL Unknown command '<word>', ERR <reason> for bad arguments (where QEMU\n"
     "would abort). Blank lines and lines starting with # are not requests and get no reply.",
-    {kMachineFlag},
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag},
     0,
     1,
 };
@@ -121,6 +138,18 @@ absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
     options.name = args.Get("machine");
   } else if (!trace_machine.empty() && sim::FindMachineProfile(trace_machine) != nullptr) {
     options.name = std::string(trace_machine);
+  }
+  options.xenstore_files = args.GetAll("xenstore-file");
+  options.xenstore_nodes = args.GetAll("xenstore");
+  for (const auto& [flag, field] : {std::pair<const char*, uint16_t*>{"domid", &options.guest_domid},
+                                    {"dm-domid", &options.device_model_domid}}) {
+    if (!args.Has(flag)) continue;
+    uint32_t value = 0;
+    if (!absl::SimpleAtoi(args.Get(flag), &value) || value > 0x7fef) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": '", args.Get(flag), "' is not a domain id (0-32751)"));
+    }
+    *field = static_cast<uint16_t>(value);
   }
   if (sim::FindMachineProfile(options.name) == nullptr) {
     std::vector<absl::string_view> names;

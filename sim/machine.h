@@ -51,6 +51,14 @@ inline constexpr absl::string_view kDefaultMachine = "xen-trad";
 struct MachineOptions {
   std::string name = std::string(kDefaultMachine);
   uint64_t ram_bytes = uint64_t{128} << 20;  // QEMU's default -m
+  // The host's xenstore as the device model sees it (xen-* machines): dumps in
+  // `xenstore-ls -f -p` form, loaded in order, then single nodes "PATH=VALUE".
+  std::vector<std::string> xenstore_files;
+  std::vector<std::string> xenstore_nodes;
+  // The guest's domain id (its /local/domain/<id> subtree) and the domain the device model
+  // reads xenstore as (0: dom0, privileged; other: a deprivileged qemu-dm or stub domain).
+  uint16_t guest_domid = 1;
+  uint16_t device_model_domid = 0;
 };
 
 class Machine {

@@ -7,6 +7,7 @@
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
+#include "devices/platform/xen_platform.h"
 
 namespace portrace::sim {
 namespace {
@@ -45,6 +46,9 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kIdeDevfn, PlaceholderModel::kPiix3Ide));
   PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kPmDevfn, PlaceholderModel::kPiix4Pm));
   if (machine->profile().platform != PlatformFlavour::kNone) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::XenPlatform> platform,
+                        devices::XenPlatform::Create(machine.get(), &bus, kPlatformDevfn, options));
+    machine->AddDevice(std::move(platform));
     PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kNicDevfn, PlaceholderModel::kRtl8139));
   }
   return machine;

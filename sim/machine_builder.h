@@ -8,7 +8,7 @@
 //   00:01.1  PIIX3 IDE (placeholder)        every profile
 //   00:01.3  PIIX4 ACPI/PM (placeholder)    every profile
 //   00:02.0  (VGA in a real Xen guest; not modelled)
-//   00:03.0  the Xen platform device        xen-* (kPlatformDevfn; attached by its own code)
+//   00:03.0  the Xen platform device        xen-* (devices/platform/xen_platform.h)
 //   00:04.0  RTL8139 NIC (placeholder)      xen-*
 // The placeholders carry QEMU's ids, class codes and BARs so that enumeration and unplug are
 // visible in config space before their device models exist (pci_placeholder.h).
@@ -27,7 +27,7 @@ inline constexpr int kHostBridgeDevfn = devices::PciDevfn(0, 0);
 inline constexpr int kIsaBridgeDevfn = devices::PciDevfn(1, 0);
 inline constexpr int kIdeDevfn = devices::PciDevfn(1, 1);
 inline constexpr int kPmDevfn = devices::PciDevfn(1, 3);
-// Where the Xen platform device's PCI function goes on the xen-* machines (left free here).
+// Where the Xen platform device's PCI function goes on the xen-* machines.
 inline constexpr int kPlatformDevfn = devices::PciDevfn(3, 0);
 inline constexpr int kNicDevfn = devices::PciDevfn(4, 0);
 

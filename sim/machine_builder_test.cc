@@ -34,7 +34,8 @@ TEST(MachineBuilderTest, EveryProfileLaysOutItsPciBus) {
       {kPmDevfn, 0x71138086, 0x06800003, 0x71138086, 0x06800003},
       {devices::PciDevfn(2, 0), 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
       // Left free for the Xen platform device.
-      {kPlatformDevfn, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+      // The Xen platform device: 5853:0001, class 0xff80, revision 1.
+      {kPlatformDevfn, 0xffffffff, 0xffffffff, 0x00015853, 0xff800001},
       {kNicDevfn, 0xffffffff, 0xffffffff, 0x813910ec, 0x02000020},
       {devices::PciDevfn(5, 0), 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
   };
@@ -65,7 +66,8 @@ TEST(MachineBuilderTest, LaterCodeFindsTheBusOnTheMachine) {
   EXPECT_EQ(bus->function(kIdeDevfn)->name(), "piix3-ide");
   EXPECT_EQ(bus->function(kPmDevfn)->name(), "piix4-pm");
   EXPECT_EQ(bus->function(kNicDevfn)->name(), "rtl8139");
-  EXPECT_EQ(bus->function(kPlatformDevfn), nullptr);
+  ASSERT_NE(bus->function(kPlatformDevfn), nullptr);
+  EXPECT_EQ(bus->function(kPlatformDevfn)->name(), "xen-platform");
   // The NIC unplugs: config space reads all ones from then on.
   ASSERT_TRUE(bus->Remove(kNicDevfn).ok());
   EXPECT_EQ(ConfigDword(*machine, kNicDevfn, 0x00), 0xffffffffu);

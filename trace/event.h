@@ -69,12 +69,15 @@ class BatchBuilder {
 
   int size() const { return batch_->op_size(); }
 
-  void PortRead(uint16_t port, uint32_t width) { Add(PackOp(PORT_READ, width, 0), port, 0); }
+  // `flags`: FLAG_STRING_IO for an element of a string instruction.
+  void PortRead(uint16_t port, uint32_t width, uint32_t flags = 0) {
+    Add(PackOp(PORT_READ, width, flags), port, 0);
+  }
   void PortReadRecorded(uint16_t port, uint32_t width, uint64_t value) {
     Add(PackOp(PORT_READ, width, FLAG_RECORDED), port, value & WidthMask(width));
   }
-  void PortWrite(uint16_t port, uint32_t width, uint64_t value) {
-    Add(PackOp(PORT_WRITE, width, 0), port, value & WidthMask(width));
+  void PortWrite(uint16_t port, uint32_t width, uint64_t value, uint32_t flags = 0) {
+    Add(PackOp(PORT_WRITE, width, flags), port, value & WidthMask(width));
   }
   void MmioRead(uint64_t address, uint32_t width) { Add(PackOp(MMIO_READ, width, 0), address, 0); }
   void MmioReadRecorded(uint64_t address, uint32_t width, uint64_t value) {
