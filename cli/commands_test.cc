@@ -117,6 +117,27 @@ TEST(CommandsTest, ReplayGoldenSummary) {
   ExpectGolden("replay-repro11-xen-upstream.txt", r.out);
 }
 
+// protocol.md §e: each real driver's sequence on every Xen machine, the report checked in; plus
+// GPLPV against a host that blacklists it (0xd249 on qemu-dm, ignored upstream).
+TEST(CommandsTest, DriverSequencesGoldenOnEveryXenMachine) {
+  for (const char* sequence : {"linux", "gplpv", "win-xenbus", "xenserver-v2"}) {
+    for (const char* machine : {"xen-trad", "xen-xenserver", "xen-upstream"}) {
+      const std::string path = absl::StrCat("testdata/platform/sequences/", sequence, ".qtest");
+      const std::string flag = absl::StrCat("--machine=", machine);
+      Result r = Portrace({"analyze", "--context=1", flag.c_str(), path.c_str()});
+      EXPECT_LE(r.exit_code, 1) << r.err;
+      ExpectGolden(absl::StrCat("platform/", sequence, ".", machine, ".txt"), r.out);
+    }
+  }
+  for (const char* machine : {"xen-trad", "xen-xenserver", "xen-upstream"}) {
+    const std::string flag = absl::StrCat("--machine=", machine);
+    Result r = Portrace({"qtest", flag.c_str(), "--xenstore=/mh/driver-blacklist/gplpv-windows/1=",
+                         "testdata/platform/sequences/gplpv.qtest"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    ExpectGolden(absl::StrCat("platform/gplpv-blacklisted.", machine, ".replies"), r.out);
+  }
+}
+
 TEST(CommandsTest, HelpForEveryCommand) {
   for (const char* command : {"replay", "analyze", "qtest", "convert"}) {
     Result r = Portrace({command, "--help"});
