@@ -2,24 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "trace/qtest_command.h"
 
 namespace portrace::analyzer {
 namespace {
-
-char WidthLetter(uint32_t width, bool port) {
-  switch (width) {
-    case 1:
-      return 'b';
-    case 2:
-      return 'w';
-    case 4:
-      return 'l';
-    case 8:
-      return port ? '?' : 'q';
-    default:
-      return '?';
-  }
-}
 
 std::string Printable(absl::string_view text, size_t limit) {
   std::string out;
@@ -38,30 +24,16 @@ std::string Printable(absl::string_view text, size_t limit) {
 
 std::string DescribeAccess(const trace::EventView& e) {
   switch (e.kind) {
-    case trace::PORT_READ:
-      return absl::StrFormat("in%c 0x%x", WidthLetter(e.width, true), e.address);
-    case trace::PORT_WRITE:
-      return absl::StrFormat("out%c 0x%x 0x%x", WidthLetter(e.width, true), e.address, e.value);
-    case trace::MMIO_READ:
-      return absl::StrFormat("read%c 0x%x", WidthLetter(e.width, false), e.address);
-    case trace::MMIO_WRITE:
-      return absl::StrFormat("write%c 0x%x 0x%x", WidthLetter(e.width, false), e.address, e.value);
-    case trace::MEMORY_WRITE:
+    case trace::MEMORY_WRITE:  // the request without its data bytes
       return absl::StrFormat("write 0x%x 0x%x", e.address, e.value);
-    case trace::MEMORY_FILL:
-      return absl::StrFormat("memset 0x%x 0x%x 0x%x", e.address, e.value, e.aux);
-    case trace::MEMORY_READ:
-      return absl::StrFormat("read 0x%x 0x%x", e.address, e.value);
-    case trace::TIME_ADVANCE:
-      if (e.flags & trace::FLAG_TO_DEADLINE) return "clock_step";
-      return absl::StrFormat("clock_step %u", e.value);
-    case trace::TIME_SET:
-      return absl::StrFormat("clock_set %u", e.value);
     case trace::MARKER:
       if (e.flags & trace::FLAG_QTEST) return Printable(e.blob, 120);
       return absl::StrCat("marker: ", Printable(e.blob, 120));
-    default:
-      return "unknown event";
+    default: {
+      // Accesses, fills, reads and time in qtest's spelling.
+      std::string line = trace::FormatQtestLine(e);
+      return line.empty() ? std::string("unknown event") : line;
+    }
   }
 }
 
