@@ -35,16 +35,18 @@ class PlatformHandshakeRules : public Rule {
     if (absent_) {
       if (a->write) {
         out.Emit("platform.absent-device-traffic",
-                 absl::StrCat(access, ": no platform device on this machine answers 0x10-0x1f "
-                                      "(a magic read gives 0xffff); the driver should stop"),
+                 absl::StrCat(access,
+                              ": no platform device on this machine answers 0x10-0x1f "
+                              "(a magic read gives 0xffff); the driver should stop"),
                  absl::StrFormat("%x/%u", a->port, a->width));
       }
       return;
     }
     if (a->string_io && !(a->op == PlatformOp::kLogByte)) {
       out.Emit("platform.string-io",
-               absl::StrCat(access, ": part of a string instruction (REP INS/OUTS); every "
-                                    "element repeats the protocol step"),
+               absl::StrCat(access,
+                            ": part of a string instruction (REP INS/OUTS); every "
+                            "element repeats the protocol step"),
                absl::StrFormat("%x/%u/%d", a->port, a->width, a->write));
     }
     if (magic_ == Magic::kMismatch && (a->write || a->op == PlatformOp::kVersionRead)) {
@@ -63,8 +65,9 @@ class PlatformHandshakeRules : public Rule {
       case PlatformOp::kFlagsRead:
         if (magic_reads_ == 0) {
           out.Emit("platform.magic-width",
-                   absl::StrCat(access, ": a 1-byte read of 0x10 returns the platform flags, not "
-                                        "the magic (read 2 bytes)"),
+                   absl::StrCat(access,
+                                ": a 1-byte read of 0x10 returns the platform flags, not "
+                                "the magic (read 2 bytes)"),
                    "byte");
         }
         break;
@@ -121,9 +124,10 @@ class PlatformHandshakeRules : public Rule {
         CheckVersionBeforeIdentification(access, "build", out);
         if (!product_written_) {
           out.Emit("platform.build-before-product",
-                   absl::StrCat(access, ": build number before any product number; qemu-dm "
-                                        "ignores it (\"tried to set their version number before "
-                                        "setting the product number\") and skips the blacklist"),
+                   absl::StrCat(access,
+                                ": build number before any product number; qemu-dm "
+                                "ignores it (\"tried to set their version number before "
+                                "setting the product number\") and skips the blacklist"),
                    "build-before-product");
         }
         if (a->value >= 0x80000000u) {
@@ -191,8 +195,7 @@ class PlatformHandshakeRules : public Rule {
     handshake_used_ = false;
   }
 
-  void OnMagicRead(const sim::ReplayedEvent& event, const PlatformAccess& a,
-                   FindingEmitter& out) {
+  void OnMagicRead(const sim::ReplayedEvent& event, const PlatformAccess& a, FindingEmitter& out) {
     if (handshake_used_) ReportRepeat(event, out);
     ++magic_reads_;
     build_since_magic_ = false;
@@ -237,8 +240,9 @@ class PlatformHandshakeRules : public Rule {
   void CheckProduct(const std::string& access, uint64_t product, FindingEmitter& out) {
     if (product == 0) {
       out.Emit("platform.product-zero",
-               absl::StrCat(access, ": product 0 reads as \"not set\"; the build number that "
-                                    "follows is ignored"),
+               absl::StrCat(access,
+                            ": product 0 reads as \"not set\"; the build number that "
+                            "follows is ignored"),
                "0");
     } else if (!IsRegisteredProduct(product)) {
       out.Emit("platform.product-unregistered",
@@ -249,14 +253,16 @@ class PlatformHandshakeRules : public Rule {
     }
     if (product == 0xffff) {
       out.Emit("platform.product-experimental",
-               absl::StrCat(access, ": product 0xffff is reserved for unreleased development "
-                                    "drivers"),
+               absl::StrCat(access,
+                            ": product 0xffff is reserved for unreleased development "
+                            "drivers"),
                "ffff");
     }
     if (product == 3) {
       out.Emit("platform.product-collision",
-               absl::StrCat(access, ": product 3 is \"linux\" in the registry, but XenServer's "
-                                    "qemu-dm decodes its build as (device id << 8) | revision"),
+               absl::StrCat(access,
+                            ": product 3 is \"linux\" in the registry, but XenServer's "
+                            "qemu-dm decodes its build as (device id << 8) | revision"),
                "3");
     }
   }

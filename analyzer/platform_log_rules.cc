@@ -46,13 +46,15 @@ class PlatformLogRules : public Rule {
     if (!a.write || a.port != 0x12) return;
     if (a.width == 4) {
       out.Emit("platform.log-width",
-               absl::StrCat(access, ": a 4-byte write to 0x12 is no log byte (upstream QEMU "
-                                    "ignores it, XenServer's qemu-dm takes it as a build number)"),
+               absl::StrCat(access,
+                            ": a 4-byte write to 0x12 is no log byte (upstream QEMU "
+                            "ignores it, XenServer's qemu-dm takes it as a build number)"),
                "w4");
     } else if (a.width == 2 && pending_ > 0) {
       out.Emit("platform.log-width",
-               absl::StrCat(access, ": a 2-byte write to 0x12 in the middle of a log line sets "
-                                    "the product number instead"),
+               absl::StrCat(access,
+                            ": a 2-byte write to 0x12 in the middle of a log line sets "
+                            "the product number instead"),
                "w2");
     }
   }

@@ -95,10 +95,10 @@ class PlatformUnplugRules : public Rule {
                absl::StrCat(byte));
     } else if (offset == 4 && byte == 1) {
       out.Emit("platform.legacy-unplug",
-               absl::StrFormat("BAR0+4 written 1: the legacy SUSE/VMDP unplug-all, with no magic, "
-                               "version or blacklist check%s",
-                               upstream_ ? " (upstream QEMU acts on it)"
-                                         : " (this device model ignores it)"),
+               absl::StrFormat(
+                   "BAR0+4 written 1: the legacy SUSE/VMDP unplug-all, with no magic, "
+                   "version or blacklist check%s",
+                   upstream_ ? " (upstream QEMU acts on it)" : " (this device model ignores it)"),
                "4");
     }
   }
@@ -125,13 +125,15 @@ class PlatformUnplugRules : public Rule {
     }
     if (mask == 0) {
       out.Emit("platform.unplug-mask-odd",
-               absl::StrCat(access, ": a mask of 0 unplugs nothing (Linux writes it when "
-                                    "neither frontend is built)"),
+               absl::StrCat(access,
+                            ": a mask of 0 unplugs nothing (Linux writes it when "
+                            "neither frontend is built)"),
                "zero");
     } else if ((mask & 0x5) == 0x5) {
       out.Emit("platform.unplug-mask-odd",
-               absl::StrCat(access, ": bits 0 and 2 together: bit 0 wins in upstream QEMU, "
-                                    "XenServer calls the result undefined"),
+               absl::StrCat(access,
+                            ": bits 0 and 2 together: bit 0 wins in upstream QEMU, "
+                            "XenServer calls the result undefined"),
                "both");
     }
     const struct {
@@ -238,8 +240,8 @@ class PlatformUnplugRules : public Rule {
 
   bool upstream_;
   uint32_t latch_ = 0;
-  std::map<int, uint32_t> class_;                 // devfn -> class << 8 | subclass
-  std::map<int, uint64_t> removed_devfns_;        // devfn -> event of the unplug
+  std::map<int, uint32_t> class_;                  // devfn -> class << 8 | subclass
+  std::map<int, uint64_t> removed_devfns_;         // devfn -> event of the unplug
   std::map<uint64_t, std::string> seen_mappings_;  // port or address -> device mapping
   std::array<Usage, 2> touched_;
   std::array<bool, 2> late_reported_ = {false, false};

@@ -126,12 +126,14 @@ std::string FormatReplaySummary(absl::string_view trace, absl::string_view machi
     absl::StrAppendFormat(&out, "  device       %s %s x%u\n", c.device(), c.kind(), U(c.count()));
   }
   if (s.stalled_ns() > 0) {
-    absl::StrAppendFormat(&out, "  stalled      the guest's vCPU was held for %u ns (%.3f s) of it\n",
+    absl::StrAppendFormat(&out,
+                          "  stalled      the guest's vCPU was held for %u ns (%.3f s) of it\n",
                           U(s.stalled_ns()), s.stalled_ns() / 1e9);
   }
   const uint64_t lines = s.output_lines_size() + U(s.output_lines_dropped());
   if (lines > 0) {
-    absl::StrAppendFormat(&out, "  output       %s from the guest:\n", Plural(lines, "line", "lines"));
+    absl::StrAppendFormat(&out, "  output       %s from the guest:\n",
+                          Plural(lines, "line", "lines"));
     int shown = 0;
     for (const std::string& line : s.output_lines()) {
       if (shown++ == max_output_lines) break;
@@ -146,8 +148,8 @@ std::string FormatReplaySummary(absl::string_view trace, absl::string_view machi
 }
 
 std::string FormatTextReport(const Report& report) {
-  std::string out =
-      FormatReplaySummary(report.trace(), report.machine(), report.replay(), /*max_output_lines=*/10);
+  std::string out = FormatReplaySummary(report.trace(), report.machine(), report.replay(),
+                                        /*max_output_lines=*/10);
   absl::StrAppendFormat(&out, "\nfindings: %s, %s, %s\n",
                         Plural(U(report.errors()), "error", "errors"),
                         Plural(U(report.warnings()), "warning", "warnings"),

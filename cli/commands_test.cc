@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -14,7 +15,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "analyzer/report.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
 namespace portrace::cli {
@@ -136,6 +140,47 @@ TEST(CommandsTest, DriverSequencesGoldenOnEveryXenMachine) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     ExpectGolden(absl::StrCat("platform/gplpv-blacklisted.", machine, ".replies"), r.out);
   }
+}
+
+// Issue 3's must-show: `analyze --format=json` on each platform rule trace names the rule at the
+// event its .expect file gives.
+TEST(CommandsTest, JsonNamesEachPlatformRuleAtItsEvent) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("testdata/platform/rules")) {
+    if (entry.path().extension() != ".expect") continue;
+    std::string trace;
+    for (const char* ext : {".qtest", ".qlog", ".trace"}) {
+      std::filesystem::path candidate = entry.path();
+      candidate.replace_extension(ext);
+      if (std::filesystem::exists(candidate)) trace = candidate.string();
+    }
+    std::vector<std::string> args_storage = {"analyze", "--format=json", "--max-findings=0"};
+    for (absl::string_view line : absl::StrSplit(ReadFile(entry.path().string()), '\n')) {
+      if (absl::ConsumePrefix(&line, "machine: "))
+        args_storage.push_back(absl::StrCat("--machine=", line));
+      if (absl::ConsumePrefix(&line, "xenstore: "))
+        args_storage.push_back(absl::StrCat("--xenstore=", line));
+    }
+    args_storage.push_back(trace);
+    std::vector<const char*> args;
+    for (const std::string& a : args_storage) args.push_back(a.c_str());
+    Result r = Portrace(args);
+    ASSERT_LE(r.exit_code, 1) << trace << ": " << r.err;
+    report::Report report;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &report).ok()) << trace;
+    for (absl::string_view line : absl::StrSplit(ReadFile(entry.path().string()), '\n')) {
+      if (!absl::ConsumePrefix(&line, "expect: ")) continue;
+      const size_t at = line.find('@');
+      const std::string rule(line.substr(0, at));
+      const double event = std::stod(std::string(line.substr(at + 1)));
+      bool found = false;
+      for (const report::Finding& f : report.findings())
+        found |= f.rule() == rule && f.event() == event;
+      EXPECT_TRUE(found) << trace << ": no " << line << " in the JSON report";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 32);
 }
 
 TEST(CommandsTest, HelpForEveryCommand) {

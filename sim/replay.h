@@ -66,7 +66,7 @@ struct ReplaySummary {
   uint64_t bad_width = 0;
   uint64_t straddle = 0;
   uint64_t denied = 0;
-  uint64_t end_ns = 0;  // virtual time after the last event
+  uint64_t end_ns = 0;      // virtual time after the last event
   uint64_t stalled_ns = 0;  // of which the guest's vCPU was held by a device (log throttle)
   // Device events by (device, kind), in name order.
   std::map<std::pair<std::string, std::string>, uint64_t> device_events;

@@ -37,7 +37,8 @@ int Write(const std::string& path, const std::string& machine,
   portrace::trace::BatchCursor cursor(batch);
   while (!cursor.Done()) {
     const auto e = cursor.Next();
-    if (e.kind == portrace::trace::PORT_WRITE) chunk_builder.PortWrite(e.address, e.width, e.value, e.flags);
+    if (e.kind == portrace::trace::PORT_WRITE)
+      chunk_builder.PortWrite(e.address, e.width, e.value, e.flags);
     if (e.kind == portrace::trace::PORT_READ) chunk_builder.PortRead(e.address, e.width, e.flags);
     if (e.kind == portrace::trace::TIME_ADVANCE) chunk_builder.TimeAdvance(e.value);
     if (chunk.op_size() == 16384) {
@@ -84,11 +85,13 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   int failed = 0;
-  failed |= Write(dir + "/log-throttled.trace", "xen-trad", [](BatchBuilder& b) { LogFlood(b, 1400, 0); });
+  failed |= Write(dir + "/log-throttled.trace", "xen-trad",
+                  [](BatchBuilder& b) { LogFlood(b, 1400, 0); });
   // Half a second between lines: the bucket (256 B/s) keeps up with 100 bytes a line.
   failed |= Write(dir + "/log-throttled-near-miss.trace", "xen-trad",
                   [](BatchBuilder& b) { LogFlood(b, 1400, 500000000); });
-  failed |= Write(dir + "/string-io.trace", "xen-trad", [](BatchBuilder& b) { Handshake(b, true); });
+  failed |=
+      Write(dir + "/string-io.trace", "xen-trad", [](BatchBuilder& b) { Handshake(b, true); });
   failed |= Write(dir + "/string-io-near-miss.trace", "xen-trad", [](BatchBuilder& b) {
     Handshake(b, false);
     // win-xenbus logs a whole line with one REP OUTSB to 0x12: legal.

@@ -28,9 +28,8 @@ absl::StatusOr<bool> LineReader::Next() {
     }
     // One more byte than the limit may be the '\r' of a CRLF ending.
     if (buffer_.size() - buffer_pos_ > max_line_ + 1) {
-      return absl::InvalidArgumentError(absl::StrFormat("%s:%u: line longer than %u bytes",
-                                                        source_->name(), line_number_ + 1,
-                                                        max_line_));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s:%u: line longer than %u bytes", source_->name(), line_number_ + 1, max_line_));
     }
     buffer_.erase(0, buffer_pos_);
     scan = buffer_.size();
@@ -48,8 +47,8 @@ absl::StatusOr<bool> LineReader::Next() {
   absl::string_view content = line_;
   if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
   if (content.size() > max_line_) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s:%u: line longer than %u bytes", source_->name(), line_number_, max_line_));
+    return absl::InvalidArgumentError(absl::StrFormat("%s:%u: line longer than %u bytes",
+                                                      source_->name(), line_number_, max_line_));
   }
   return true;
 }

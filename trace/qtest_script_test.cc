@@ -135,7 +135,8 @@ TEST(QtestScriptReaderTest, KeepsLinesTheWriterWouldSpellDifferently) {
 }
 
 TEST(QtestScriptReaderTest, MarkerCommentsBecomeMarkersAndRoundTrip) {
-  const std::string script = "outb 0x80 0x1\n# marker: resume after S3\n# other comment\ninb 0x80\n";
+  const std::string script =
+      "outb 0x80 0x1\n# marker: resume after S3\n# other comment\ninb 0x80\n";
   std::vector<EventBatch> batches;
   ASSERT_TRUE(ReadScript(script, &batches).ok());
   ASSERT_EQ(batches.size(), 1u);

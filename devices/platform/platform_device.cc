@@ -21,7 +21,8 @@ constexpr uint8_t kV2TypeNic = 2;
 absl::StatusOr<std::unique_ptr<PlatformDevice>> PlatformDevice::Create(
     const PlatformOptions& options) {
   if (options.behaviour == nullptr || options.machine == nullptr || options.unplug == nullptr) {
-    return absl::InvalidArgumentError("platform device: behaviour, machine and unplug target needed");
+    return absl::InvalidArgumentError(
+        "platform device: behaviour, machine and unplug target needed");
   }
   if (options.behaviour->blacklist && options.blacklist == nullptr) {
     return absl::InvalidArgumentError(
@@ -123,9 +124,9 @@ void PlatformDevice::WriteBuild(uint32_t value) {
   } else {
     blacklisted_ = verdict.blacklisted;
   }
-  Publish("build-write", value,
-          absl::StrCat(verdict.blacklisted ? "blacklisted: " : "not blacklisted: ",
-                       verdict.reason));
+  Publish(
+      "build-write", value,
+      absl::StrCat(verdict.blacklisted ? "blacklisted: " : "not blacklisted: ", verdict.reason));
 }
 
 void PlatformDevice::WriteMask(uint16_t mask) {

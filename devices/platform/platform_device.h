@@ -168,7 +168,7 @@ class PlatformDevice : public sim::Device {
   uint8_t flags_ = 0;
   uint16_t product_ = 0;
   bool blacklisted_ = false;
-  uint8_t version_ = 0;     // XenServer: the active unplug protocol version (0 until set)
+  uint8_t version_ = 0;  // XenServer: the active unplug protocol version (0 until set)
   bool version_set_ = false;
   uint8_t unplug_type_ = 0;  // XenServer v2: latched at 0x11
   std::string log_;

@@ -118,8 +118,8 @@ TEST(PlatformDeviceTest, FixedPortReadsByWidth) {
       unsigned width;
       uint32_t value;
     } cases[] = {
-        {0x10, 2, 0x49d2}, {0x10, 1, 0x00},       {0x10, 4, 0xffffffff}, {0x11, 1, 0xff},
-        {0x11, 2, 0xffff}, {0x12, 1, 0x01},       {0x12, 2, 0xffff},     {0x13, 1, 0xff},
+        {0x10, 2, 0x49d2},     {0x10, 1, 0x00},   {0x10, 4, 0xffffffff}, {0x11, 1, 0xff},
+        {0x11, 2, 0xffff},     {0x12, 1, 0x01},   {0x12, 2, 0xffff},     {0x13, 1, 0xff},
         {0x14, 4, 0xffffffff}, {0x1e, 2, 0xffff},
     };
     for (const auto& c : cases) {
@@ -269,9 +269,10 @@ TEST(PlatformDeviceTest, LogLinesFlushOnNewlineOrWhenFull) {
 
 TEST(PlatformDeviceTest, XenServerSanitisesLogBytes) {
   Rig rig(kXs);
-  for (char c : std::string("a\tb\x01" "c\r\n")) rig.Out(0x12, 1, static_cast<uint8_t>(c));
-  EXPECT_THAT(rig.events.seen,
-              ElementsAre("log-byte-dropped 1 not printable", "log-line 5 a bc "));
+  for (char c : std::string("a\tb\x01"
+                            "c\r\n"))
+    rig.Out(0x12, 1, static_cast<uint8_t>(c));
+  EXPECT_THAT(rig.events.seen, ElementsAre("log-byte-dropped 1 not printable", "log-line 5 a bc "));
 }
 
 TEST(PlatformDeviceTest, ThrottleStallsTheGuestInVirtualTime) {

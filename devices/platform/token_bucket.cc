@@ -17,8 +17,7 @@ uint64_t TokenBucket::Take(uint64_t count, uint64_t now_ns) {
   if (available_ < count) {
     // When will the deficit have accrued since the last refill? (rounded up to whole ns)
     const absl::uint128 need = count - available_;
-    const uint64_t wait =
-        static_cast<uint64_t>((need * kNanosPerSecond + rate_ - 1) / rate_);
+    const uint64_t wait = static_cast<uint64_t>((need * kNanosPerSecond + rate_ - 1) / rate_);
     const uint64_t ready = last_refill_ns_ + wait;
     if (ready > now_ns) {
       stall = ready - now_ns;

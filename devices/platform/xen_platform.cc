@@ -39,8 +39,12 @@ std::vector<std::string> PciUnplugTarget::RemoveClass(uint16_t class_code, int i
   return removed;
 }
 
-std::vector<std::string> PciUnplugTarget::UnplugScsiControllers() { return RemoveClass(kClassScsi); }
-std::vector<std::string> PciUnplugTarget::UnplugNvmeControllers() { return RemoveClass(kClassNvme); }
+std::vector<std::string> PciUnplugTarget::UnplugScsiControllers() {
+  return RemoveClass(kClassScsi);
+}
+std::vector<std::string> PciUnplugTarget::UnplugNvmeControllers() {
+  return RemoveClass(kClassNvme);
+}
 std::vector<std::string> PciUnplugTarget::UnplugNics() { return RemoveClass(kClassEthernet); }
 std::vector<std::string> PciUnplugTarget::UnplugNic(int index) {
   return RemoveClass(kClassEthernet, index);
@@ -121,11 +125,13 @@ absl::StatusOr<std::unique_ptr<XenPlatform>> XenPlatform::Create(
   uint16_t device_id = 0x0001;
   uint8_t revision = 1;
   if (behaviour->version2) {
-    if (std::optional<uint64_t> id = ReadNumber(platform->xenstore_, domain + "/platform/device_id")) {
+    if (std::optional<uint64_t> id =
+            ReadNumber(platform->xenstore_, domain + "/platform/device_id")) {
       device_id = static_cast<uint16_t>(*id);
       revision = 2;
     }
-    if (std::optional<uint64_t> rev = ReadNumber(platform->xenstore_, domain + "/platform/revision")) {
+    if (std::optional<uint64_t> rev =
+            ReadNumber(platform->xenstore_, domain + "/platform/revision")) {
       revision = static_cast<uint8_t>(*rev);
     }
   }
@@ -147,7 +153,8 @@ absl::StatusOr<std::unique_ptr<XenPlatform>> XenPlatform::Create(
   device_options.blacklist = platform->blacklist_.get();
   absl::StatusOr<std::string> throttling =
       platform->xenstore_.Read(domain + "/log-throttling", options.device_model_domid);
-  device_options.throttling_disabled = throttling.ok() && !throttling->empty() && (*throttling)[0] == '0';
+  device_options.throttling_disabled =
+      throttling.ok() && !throttling->empty() && (*throttling)[0] == '0';
   PT_ASSIGN_OR_RETURN(platform->device_, PlatformDevice::Create(device_options));
   PT_ASSIGN_OR_RETURN(platform->function_,
                       Function::Create(platform->device_.get(), device_id, revision));

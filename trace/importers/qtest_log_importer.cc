@@ -93,9 +93,10 @@ class QtestLogReader : public EventSource {
       }
       const std::optional<LogLine> parsed = SplitLine(line);
       if (!parsed.has_value()) {
-        return Fail(absl::InvalidArgumentError(absl::StrCat(
-                        where, "expected \"[R +seconds] request\", \"[S +seconds] reply\" or "
-                               "\"[I seconds] ...\"")),
+        return Fail(absl::InvalidArgumentError(
+                        absl::StrCat(where,
+                                     "expected \"[R +seconds] request\", \"[S +seconds] reply\" or "
+                                     "\"[I seconds] ...\"")),
                     batch);
       }
       if (parsed->kind == 'I') continue;  // OPENED / CLOSED
