@@ -4,7 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "trace/exporters/canonical_exporter.h"
+#include "trace/exporters/listing_exporter.h"
 #include "trace/exporters/qtest_exporter.h"
+#include "trace/exporters/qtest_log_exporter.h"
 
 namespace portrace::trace {
 namespace {
@@ -13,6 +15,8 @@ std::vector<std::unique_ptr<Exporter>> MakeExporters() {
   std::vector<std::unique_ptr<Exporter>> exporters;
   exporters.push_back(CreateCanonicalExporter());
   exporters.push_back(CreateQtestExporter());
+  exporters.push_back(CreateQtestLogExporter());
+  exporters.push_back(CreateListingExporter());
   return exporters;
 }
 

@@ -14,6 +14,7 @@
 #include "trace/event.h"
 #include "trace/line_reader.h"
 #include "trace/qtest_command.h"
+#include "trace/qtest_exchange.h"
 #include "trace/qtest_script.h"
 
 namespace portrace::trace {
@@ -121,8 +122,7 @@ class QtestLogReader : public EventSource {
 
   struct Pending {
     std::string line;
-    std::optional<QtestRequest> request;  // nullopt: QEMU could not have run it
-    std::string reply;                    // "" until the reply arrives
+    std::string reply;  // "" until the reply arrives
   };
 
   // The events read before an error are delivered first; the error comes with the next call.
@@ -139,8 +139,6 @@ class QtestLogReader : public EventSource {
     }
     Pending pending;
     pending.line = std::string(line.text);
-    absl::StatusOr<QtestRequest> request = ParseQtestLine(line.text);
-    if (request.ok()) pending.request = *std::move(request);
     pending_ = std::move(pending);
   }
 
@@ -164,58 +162,7 @@ class QtestLogReader : public EventSource {
   }
 
   static void AppendRequest(const Pending& p, BatchBuilder& builder) {
-    const bool refused = absl::StartsWith(p.reply, "FAIL") || absl::StartsWith(p.reply, "ERR");
-    if (!p.request.has_value() || refused || p.request->op == QtestOp::kClockStep ||
-        p.request->op == QtestOp::kClockSet) {
-      builder.Marker(p.line, FLAG_QTEST);
-      if (!p.reply.empty()) builder.Annotate("qtest-reply", p.reply);
-      return;
-    }
-    const QtestRequest& r = *p.request;
-    absl::string_view value = p.reply;
-    const bool ok = absl::ConsumePrefix(&value, "OK ");
-    uint64_t number = 0;
-    std::string bytes;
-    switch (r.op) {
-      case QtestOp::kIn:
-        if (ok && absl::SimpleHexAtoi(value, &number)) {
-          builder.PortReadRecorded(static_cast<uint16_t>(r.address), r.width, number);
-          break;
-        }
-        AppendQtestEvents(r, builder);
-        break;
-      case QtestOp::kMmioRead:
-        if (ok && absl::SimpleHexAtoi(value, &number)) {
-          builder.MmioReadRecorded(r.address, r.width, number);
-          break;
-        }
-        AppendQtestEvents(r, builder);
-        break;
-      case QtestOp::kMemoryRead:
-        if (ok && absl::ConsumePrefix(&value, "0x") && value.size() == 2 * r.value &&
-            std::all_of(value.begin(), value.end(), absl::ascii_isxdigit)) {
-          builder.MemoryReadRecorded(r.address, absl::HexStringToBytes(value));
-          break;
-        }
-        AppendQtestEvents(r, builder);
-        break;
-      case QtestOp::kMemoryReadB64:
-        if (ok && absl::Base64Unescape(value, &bytes) && bytes.size() == r.value) {
-          builder.MemoryReadRecorded(r.address, bytes, FLAG_BASE64);
-          break;
-        }
-        AppendQtestEvents(r, builder);
-        break;
-      default:
-        AppendQtestEvents(r, builder);
-        break;
-    }
-    // Keep the request's own spelling when libqtest's differs, as scripts do.
-    EventBatch alone;
-    BatchBuilder alone_builder(&alone);
-    AppendQtestEvents(r, alone_builder);
-    BatchCursor cursor(alone);
-    if (FormatQtestLine(cursor.Next()) != p.line) builder.Annotate("qtest", p.line);
+    AppendQtestExchange(p.line, p.reply, builder);
   }
 
   std::unique_ptr<ByteSource> source_;
