@@ -9,29 +9,46 @@ namespace {
 
 class DivergenceRule : public Rule {
  public:
+  explicit DivergenceRule(DivergenceOptions options) : options_(std::move(options)) {}
   absl::string_view name() const override { return "replay.divergence"; }
 
   void OnEvent(const sim::ReplayedEvent& event, FindingEmitter& out) override {
     if (!event.diverged) return;
     const trace::EventView& e = event.event;
     const std::string device = event.mapping.empty() ? "no device" : std::string(event.mapping);
+    if (Ignored(e, device)) return;
     if (e.kind == trace::MEMORY_READ) {
       out.Emit("replay.divergence",
                absl::StrFormat("%s (%s): the trace recorded other bytes than the model's",
                                DescribeAccess(e), device),
-               absl::StrFormat("mem/0x%x", e.address));
+               device);
       return;
     }
     out.Emit("replay.divergence",
              absl::StrFormat("%s (%s): the trace recorded 0x%x, the model answered 0x%x",
                              DescribeAccess(e), device, e.value, event.model_value),
-             absl::StrFormat("%s/0x%x/%u", e.kind == trace::PORT_READ ? "port" : "mmio", e.address,
-                             e.width));
+             device);
   }
+
+ private:
+  bool Ignored(const trace::EventView& e, const std::string& device) const {
+    for (const std::string& name : options_.ignore_devices) {
+      if (name == device) return true;
+    }
+    if (e.kind != trace::PORT_READ) return false;
+    for (const auto& [first, last] : options_.ignore_ports) {
+      if (e.address >= first && e.address <= last) return true;
+    }
+    return false;
+  }
+
+  DivergenceOptions options_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> CreateDivergenceRule() { return std::make_unique<DivergenceRule>(); }
+std::unique_ptr<Rule> CreateDivergenceRule(DivergenceOptions options) {
+  return std::make_unique<DivergenceRule>(std::move(options));
+}
 
 }  // namespace portrace::analyzer

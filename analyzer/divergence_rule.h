@@ -1,15 +1,26 @@
 // replay.divergence: a read whose value the trace recorded, answered differently by the model.
-// One finding per port/address and width; repeats fold into it.
+// One finding per device (the mapping that answered, or "no device"): the first divergence of
+// each device with its context, every further one counted in it. Ports and devices whose values
+// depend on wall time (the RTC's clock, a timer's count) can be left out.
 #ifndef PORTRACE_ANALYZER_DIVERGENCE_RULE_H_
 #define PORTRACE_ANALYZER_DIVERGENCE_RULE_H_
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzer/rule.h"
 
 namespace portrace::analyzer {
 
-std::unique_ptr<Rule> CreateDivergenceRule();
+struct DivergenceOptions {
+  std::vector<std::pair<uint32_t, uint32_t>> ignore_ports;  // inclusive port ranges
+  std::vector<std::string> ignore_devices;                  // mapping names
+};
+
+std::unique_ptr<Rule> CreateDivergenceRule(DivergenceOptions options = {});
 
 }  // namespace portrace::analyzer
 

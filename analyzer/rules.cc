@@ -8,10 +8,11 @@
 
 namespace portrace::analyzer {
 
-std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profile) {
+std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profile,
+                                               const RuleOptions& options) {
   std::vector<std::unique_ptr<Rule>> rules;
   rules.push_back(CreateIoRules());
-  rules.push_back(CreateDivergenceRule());
+  rules.push_back(CreateDivergenceRule(options.divergence));
   rules.push_back(CreatePlatformHandshakeRules(profile));
   rules.push_back(CreatePlatformLogRules(profile));
   rules.push_back(CreatePlatformUnplugRules(profile));

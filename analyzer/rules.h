@@ -5,13 +5,20 @@
 #include <memory>
 #include <vector>
 
+#include "analyzer/divergence_rule.h"
 #include "analyzer/rule.h"
 #include "sim/machine.h"
 
 namespace portrace::analyzer {
 
+// What the user tells the rules.
+struct RuleOptions {
+  DivergenceOptions divergence;
+};
+
 // The rules that apply to traces replayed on `profile`.
-std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profile);
+std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profile,
+                                               const RuleOptions& options = {});
 
 }  // namespace portrace::analyzer
 

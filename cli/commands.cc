@@ -74,6 +74,11 @@ const CommandSpec kAnalyzeSpec = {
      kFromFlag,
      {"format", "text|json", "report format (default text)"},
      {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
+     {"ignore-port", "PORT[-PORT]",
+      "leave reads of these ports out of replay.divergence (values that follow wall time)",
+      /*repeatable=*/true},
+     {"ignore-device", "NAME", "leave reads answered by this mapping out of replay.divergence",
+      /*repeatable=*/true},
      {"context", "N", "events of context shown before and after a finding (default 3)"}},
     1,
     1,
@@ -171,6 +176,29 @@ absl::StatusOr<uint64_t> UnsignedFlag(const ParsedArgs& args, absl::string_view 
   return value;
 }
 
+// "0x70" or "0x70-0x71" (numbers in C syntax: 0x.. hex, 0.. octal, else decimal).
+absl::StatusOr<std::pair<uint32_t, uint32_t>> ParsePortRange(absl::string_view text) {
+  const auto number = [](absl::string_view word, uint32_t* out) {
+    const std::string s(word);
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long value = std::strtoul(s.c_str(), &end, 0);
+    if (s.empty() || errno != 0 || *end != '\0' || value > 0xffff) return false;
+    *out = static_cast<uint32_t>(value);
+    return true;
+  };
+  const size_t dash = text.find('-');
+  uint32_t first = 0, last = 0;
+  const bool ok = dash == absl::string_view::npos
+                      ? number(text, &first) && number(text, &last)
+                      : number(text.substr(0, dash), &first) && number(text.substr(dash + 1), &last);
+  if (!ok || last < first) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--ignore-port: '", text, "' is not a port or a range of ports (0x70 or 0x70-0x71)"));
+  }
+  return std::make_pair(first, last);
+}
+
 int RunReplay(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
   if (!opened.ok()) return Fail(streams, opened.status());
@@ -213,7 +241,15 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
 
-  analyzer::Analyzer analyzer(analyzer::CreateRules((*machine)->profile()), analyzer_options);
+  analyzer::RuleOptions rule_options;
+  rule_options.divergence.ignore_devices = args.GetAll("ignore-device");
+  for (const std::string& range : args.GetAll("ignore-port")) {
+    absl::StatusOr<std::pair<uint32_t, uint32_t>> ports = ParsePortRange(range);
+    if (!ports.ok()) return Fail(streams, ports.status());
+    rule_options.divergence.ignore_ports.push_back(*ports);
+  }
+  analyzer::Analyzer analyzer(analyzer::CreateRules((*machine)->profile(), rule_options),
+                              analyzer_options);
   sim::Replayer replayer(machine->get());
   replayer.set_observer(&analyzer);
   // On a bad input the report still covers everything before the error, then the error is

@@ -25,6 +25,7 @@ namespace portrace::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kRepro01[] =
     "testdata/qemu-repro/qemu-repro-01-ide-null-ptr-address-space-to-flatview.txt";
@@ -181,6 +182,24 @@ TEST(CommandsTest, JsonNamesEachPlatformRuleAtItsEvent) {
     }
   }
   EXPECT_GE(checked, 32);
+}
+
+// A capture's answers that the model does not give: grouped by device, one finding each with
+// every divergence of that device counted; wall-time ports can be left out.
+TEST(CommandsTest, DivergenceIsGroupedByDeviceAndCanBeIgnored) {
+  Result r = Portrace({"analyze", "--machine=pc", "testdata/golden/divergence.qlog"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  ExpectGolden("analyze-divergence-pc.txt", r.out);
+  EXPECT_THAT(r.out, HasSubstr("inb 0x71 (no device): the trace recorded 0x26, the model answered 0xff"));
+  EXPECT_THAT(r.out, HasSubstr("[x2, last #7]"));
+  EXPECT_THAT(r.out, HasSubstr("inl 0xcfc (pci-config-data): the trace recorded 0x70008086"));
+  Result ignored = Portrace({"analyze", "--machine=pc", "--ignore-port=0x70-0x71",
+                             "--ignore-device=pci-config-data", "testdata/golden/divergence.qlog"});
+  EXPECT_EQ(ignored.exit_code, 0) << ignored.err;
+  EXPECT_THAT(ignored.out, Not(HasSubstr("replay.divergence")));
+  Result bad = Portrace({"analyze", "--ignore-port=0x80-0x70", "testdata/golden/divergence.qlog"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("is not a port or a range of ports"));
 }
 
 TEST(CommandsTest, HelpForEveryCommand) {
