@@ -16,6 +16,7 @@
 #include "analyzer/analyzer.h"
 #include "analyzer/report.h"
 #include "analyzer/rules.h"
+#include "analyzer/trace_stats.h"
 #include "cli/args.h"
 #include "sim/machine.h"
 #include "sim/machine_builder.h"
@@ -108,7 +109,19 @@ const CommandSpec kConvertSpec = {
     2,
 };
 
-const CommandSpec* const kCommands[] = {&kReplaySpec, &kAnalyzeSpec, &kQtestSpec, &kConvertSpec};
+const CommandSpec kStatsSpec = {
+    "stats",
+    "TRACE",
+    "Count what TRACE does, streaming: accesses per device (as the machine model maps them), per "
+    "port and width, reads and writes, the time span.",
+    "",
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kFromFlag},
+    1,
+    1,
+};
+
+const CommandSpec* const kCommands[] = {&kReplaySpec, &kAnalyzeSpec, &kQtestSpec, &kConvertSpec,
+                                        &kStatsSpec};
 
 void PrintTo(FILE* stream, absl::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stream);
@@ -211,6 +224,23 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
   const absl::Status status = replayer.Run(*opened->source);
   PrintTo(streams.out, analyzer::FormatReplaySummary(args.operands[0], options->name,
                                                      analyzer::ToReplayStats(replayer.summary())));
+  if (!status.ok()) return Fail(streams, status);
+  return kExitOk;
+}
+
+int RunStats(const ParsedArgs& args, const Streams& streams) {
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
+  if (!opened.ok()) return Fail(streams, opened.status());
+  absl::StatusOr<sim::MachineOptions> options =
+      MachineOptionsFrom(args, opened->source->header().machine());
+  if (!options.ok()) return Fail(streams, options.status());
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
+  if (!machine.ok()) return Fail(streams, machine.status());
+  analyzer::TraceStats stats;
+  sim::Replayer replayer(machine->get());
+  replayer.set_observer(&stats);
+  const absl::Status status = replayer.Run(*opened->source);
+  PrintTo(streams.out, stats.Format(args.operands[0], options->name));
   if (!status.ok()) return Fail(streams, status);
   return kExitOk;
 }
@@ -376,6 +406,7 @@ int RunPortrace(absl::Span<const char* const> args, const Streams& streams) {
     if (spec == &kReplaySpec) return RunReplay(*parsed, streams);
     if (spec == &kAnalyzeSpec) return RunAnalyze(*parsed, streams);
     if (spec == &kQtestSpec) return RunQtest(*parsed, streams);
+    if (spec == &kStatsSpec) return RunStats(*parsed, streams);
     return RunConvert(*parsed, streams);
   }
   return Fail(streams, absl::InvalidArgumentError(

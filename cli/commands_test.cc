@@ -202,8 +202,16 @@ TEST(CommandsTest, DivergenceIsGroupedByDeviceAndCanBeIgnored) {
   EXPECT_THAT(bad.err, HasSubstr("is not a port or a range of ports"));
 }
 
+TEST(CommandsTest, StatsGolden) {
+  Result r = Portrace({"stats", "--machine=pc", kRepro01});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ExpectGolden("stats-repro01-pc.txt", r.out);
+  Result bad = Portrace({"stats", "/nonexistent.trace"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 TEST(CommandsTest, HelpForEveryCommand) {
-  for (const char* command : {"replay", "analyze", "qtest", "convert"}) {
+  for (const char* command : {"replay", "analyze", "qtest", "convert", "stats"}) {
     Result r = Portrace({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_THAT(r.out, HasSubstr(std::string("usage: portrace ") + command)) << command;

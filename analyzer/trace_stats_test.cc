@@ -1,0 +1,52 @@
+#include "analyzer/trace_stats.h"
+
+#include <memory>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sim/machine_builder.h"
+#include "sim/replay.h"
+#include "trace/event.h"
+
+namespace portrace::analyzer {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(TraceStatsTest, CountsByDevicePortWidthAndDirection) {
+  sim::MachineOptions options;
+  options.name = "xen-trad";
+  std::unique_ptr<sim::Machine> machine = *sim::BuildMachine(options);
+  trace::EventBatch batch;
+  trace::BatchBuilder b(&batch);
+  b.PortRead(0x10, 2);
+  b.PortRead(0x10, 2);
+  b.PortWrite(0x12, 1, 'a');
+  b.TimeAdvance(500);
+  b.PortWrite(0xcf8, 4, 0x80000000);
+  b.PortRead(0xcfc, 4);
+  b.PortRead(0x3f8, 1);
+  b.MmioWrite(0x1000, 4, 1);
+  b.MemoryWrite(0x2000, 16, "abc");
+  TraceStats stats;
+  sim::Replayer replayer(machine.get());
+  replayer.set_observer(&stats);
+  replayer.RunBatch(batch);
+  EXPECT_EQ(stats.events(), 9u);
+  const auto& fixed = stats.devices().at("xen-fixed");
+  EXPECT_EQ(fixed.ports.reads, 2u);
+  EXPECT_EQ(fixed.ports.writes, 1u);
+  EXPECT_EQ(fixed.by_port.at(0x10)[0][1], 2u);  // two word reads of 0x10
+  EXPECT_EQ(stats.devices().at("unclaimed").ports.reads, 1u);
+  EXPECT_EQ(stats.devices().at("ram").mmio.writes, 1u);
+  EXPECT_EQ(stats.devices().at("ram").memory.bytes, 16u);
+  const std::string text = stats.Format("t", "xen-trad");
+  EXPECT_THAT(text, HasSubstr("t on xen-trad: 9 events, 1 time events, 0 markers"));
+  EXPECT_THAT(text, HasSubstr("time span   0 ns .. 500 ns (500 ns)"));
+  EXPECT_THAT(text, HasSubstr("0x0010 xen-fixed            inw x2"));
+  EXPECT_THAT(text, HasSubstr("0x0012 xen-fixed            outb x1"));
+  EXPECT_THAT(text, HasSubstr("accesses    4 reads (50.0%), 4 writes (50.0%)"));
+}
+
+}  // namespace
+}  // namespace portrace::analyzer
