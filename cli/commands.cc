@@ -18,6 +18,7 @@
 #include "analyzer/rules.h"
 #include "analyzer/trace_stats.h"
 #include "cli/args.h"
+#include "cli/progress.h"
 #include "sim/machine.h"
 #include "sim/machine_builder.h"
 #include "sim/qtest_server.h"
@@ -127,6 +128,14 @@ void PrintTo(FILE* stream, absl::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stream);
 }
 
+// A progress line on the error stream when it is a terminal.
+trace::SourceWrapper Progress(const Streams& streams) {
+  FILE* terminal = streams.err;
+  return [terminal](std::unique_ptr<trace::ByteSource> source, const std::string& path) {
+    return ProgressSource::MaybeWrap(std::move(source), path, terminal);
+  };
+}
+
 int Fail(const Streams& streams, const absl::Status& status) {
   std::string message(status.message());
   if (!absl::StartsWith(message, "portrace")) message = absl::StrCat("portrace: ", message);
@@ -213,7 +222,7 @@ absl::StatusOr<std::pair<uint32_t, uint32_t>> ParsePortRange(absl::string_view t
 }
 
 int RunReplay(const ParsedArgs& args, const Streams& streams) {
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
@@ -229,7 +238,7 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
 }
 
 int RunStats(const ParsedArgs& args, const Streams& streams) {
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
@@ -263,7 +272,7 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   analyzer_options.context_before = static_cast<int>(*context);
   analyzer_options.context_after = static_cast<int>(*context);
 
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"));
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
@@ -356,7 +365,7 @@ int RunConvert(const ParsedArgs& args, const Streams& streams) {
   const std::string& out_path = args.operands[1];
   absl::StatusOr<const trace::Exporter*> exporter = trace::ChooseExporter(out_path, args.Get("to"));
   if (!exporter.ok()) return Fail(streams, exporter.status());
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(in_path, args.Get("from"));
+  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<std::unique_ptr<trace::ByteSink>> sink = trace::OpenFileSink(out_path);
   if (!sink.ok()) return Fail(streams, sink.status());

@@ -41,7 +41,8 @@ const Importer* FindImporter(absl::string_view name) {
   return nullptr;
 }
 
-absl::StatusOr<OpenedTrace> OpenTrace(const std::string& path, absl::string_view from) {
+absl::StatusOr<OpenedTrace> OpenTrace(const std::string& path, absl::string_view from,
+                                      const SourceWrapper& wrap) {
   const Importer* importer = nullptr;
   if (!from.empty()) {
     importer = FindImporter(from);
@@ -51,6 +52,7 @@ absl::StatusOr<OpenedTrace> OpenTrace(const std::string& path, absl::string_view
     }
   }
   PT_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> file, OpenFileSource(path));
+  if (wrap) file = wrap(std::move(file), path);
   auto source = std::make_unique<PeekableSource>(std::move(file));
   if (importer == nullptr) {
     PT_ASSIGN_OR_RETURN(const absl::string_view head, source->Peek(kSniffBytes));

@@ -3,12 +3,14 @@
 #ifndef PORTRACE_TRACE_IMPORTERS_REGISTRY_H_
 #define PORTRACE_TRACE_IMPORTERS_REGISTRY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "trace/byte_source.h"
 #include "trace/event_source.h"
 #include "trace/importers/importer.h"
 
@@ -28,7 +30,13 @@ struct OpenedTrace {
 // accepts the first bytes when `from` is empty. Errors are one line naming the path:
 // NotFound/PermissionDenied for unreadable files, InvalidArgument for an unknown --from or an
 // input no importer recognises.
-absl::StatusOr<OpenedTrace> OpenTrace(const std::string& path, absl::string_view from);
+//
+// `wrap`, if given, wraps the file's byte source before any importer reads it (a progress
+// display, say).
+using SourceWrapper =
+    std::function<std::unique_ptr<ByteSource>(std::unique_ptr<ByteSource>, const std::string&)>;
+absl::StatusOr<OpenedTrace> OpenTrace(const std::string& path, absl::string_view from,
+                                      const SourceWrapper& wrap = nullptr);
 
 }  // namespace portrace::trace
 
