@@ -8,17 +8,20 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "analyzer/analyzer.h"
 #include "analyzer/report.h"
 #include "analyzer/rules.h"
 #include "analyzer/trace_stats.h"
 #include "cli/args.h"
 #include "cli/progress.h"
+#include "cli/qemu_session.h"
 #include "sim/machine.h"
 #include "sim/machine_builder.h"
 #include "sim/qtest_server.h"
@@ -26,7 +29,10 @@
 #include "trace/byte_source.h"
 #include "trace/exporters/registry.h"
 #include "trace/importers/registry.h"
+#include "trace/qtest_command.h"
+#include "trace/qtest_exchange.h"
 #include "trace/qtest_script.h"
+#include "trace/trace_file.h"
 
 namespace portrace::cli {
 namespace {
@@ -121,8 +127,26 @@ const CommandSpec kStatsSpec = {
     1,
 };
 
+const CommandSpec kRecordSpec = {
+    "record",
+    "[--] QEMU-ARGS",
+    "Drive a real QEMU over qtest with the requests of a script on standard input (or --script) "
+    "and write a canonical trace of every request with QEMU's reply: reference captures.",
+    "Example: portrace record --qemu=qemu-system-x86_64 --out=ref.trace -- -S -machine pc "
+    "-nodefaults -display none < script.qtest\n"
+    "\"-qtest stdio\" is added unless the arguments name -qtest. Comment lines are not sent; "
+    "\"# marker: TEXT\" lines become markers.",
+    {{"qemu", "BINARY", "the QEMU to drive (required)"},
+     {"out", "FILE", "where to write the trace (.trace; - for standard output; required)"},
+     {"script", "FILE", "read the requests from FILE instead of standard input"},
+     {"machine", "NAME", "the portrace machine the capture corresponds to, kept in the trace's "
+                         "header (e.g. pc)"}},
+    0,
+    1000,
+};
+
 const CommandSpec* const kCommands[] = {&kReplaySpec, &kAnalyzeSpec, &kQtestSpec, &kConvertSpec,
-                                        &kStatsSpec};
+                                        &kStatsSpec,  &kRecordSpec};
 
 void PrintTo(FILE* stream, absl::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stream);
@@ -254,6 +278,106 @@ int RunStats(const ParsedArgs& args, const Streams& streams) {
   return kExitOk;
 }
 
+// Reads one line (without '\n') of at most `limit` bytes. Returns false at the end of input.
+// A longer line is consumed whole and reported through `too_long`.
+bool ReadLine(FILE* in, size_t limit, std::string* line, bool* too_long) {
+  line->clear();
+  *too_long = false;
+  int c;
+  bool any = false;
+  while ((c = std::fgetc(in)) != EOF) {
+    any = true;
+    if (c == '\n') return true;
+    if (line->size() < limit) {
+      line->push_back(static_cast<char>(c));
+    } else {
+      *too_long = true;
+    }
+  }
+  return any;
+}
+
+int RunRecord(const ParsedArgs& args, const Streams& streams) {
+  if (!args.Has("qemu") || !args.Has("out")) {
+    return Fail(streams, absl::InvalidArgumentError(
+                             "portrace record: --qemu=BINARY and --out=FILE are required (see "
+                             "portrace record --help)"));
+  }
+  FILE* in = streams.in;
+  std::unique_ptr<FILE, int (*)(FILE*)> file(nullptr, &std::fclose);
+  const std::string script_name = args.Get("script", "<stdin>");
+  if (args.Has("script")) {
+    file.reset(std::fopen(args.Get("script").c_str(), "rb"));
+    if (file == nullptr) {
+      return Fail(streams, absl::NotFoundError(absl::StrCat(args.Get("script"), ": cannot open: ",
+                                                            std::strerror(errno))));
+    }
+    in = file.get();
+  }
+  absl::StatusOr<std::unique_ptr<trace::ByteSink>> sink = trace::OpenFileSink(args.Get("out"));
+  if (!sink.ok()) return Fail(streams, sink.status());
+  trace::TraceHeader header;
+  header.set_producer("portrace record");
+  header.set_machine(args.Get("machine"));
+  trace::KeyValue* qemu = header.add_metadata();
+  qemu->set_key("qemu");
+  qemu->set_value(absl::StrCat(args.Get("qemu"), " ", absl::StrJoin(args.operands, " ")));
+  absl::StatusOr<std::unique_ptr<trace::TraceWriter>> writer =
+      trace::TraceWriter::Create(sink->get(), header);
+  if (!writer.ok()) return Fail(streams, writer.status());
+
+  QemuSession qemu_session;
+  if (absl::Status started = qemu_session.Start(args.Get("qemu"), args.operands); !started.ok()) {
+    return Fail(streams, started);
+  }
+  trace::EventBatch batch;
+  trace::BatchBuilder builder(&batch);
+  std::string line;
+  bool too_long = false;
+  uint64_t line_number = 0;
+  absl::Status status;
+  while (ReadLine(in, trace::kMaxQtestLineLength, &line, &too_long)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    absl::string_view text = line;
+    if (too_long) {
+      status = absl::InvalidArgumentError(absl::StrCat(script_name, ":", line_number,
+                                                       ": line too long"));
+      break;
+    }
+    if (absl::ConsumePrefix(&text, trace::kMarkerPrefix)) {
+      builder.Marker(text);
+      continue;
+    }
+    const absl::string_view stripped = absl::StripLeadingAsciiWhitespace(line);
+    if (stripped.empty() || stripped[0] == '#') continue;
+    absl::StatusOr<QemuSession::Reply> reply = qemu_session.Exchange(line);
+    if (!reply.ok()) {
+      status = absl::UnavailableError(absl::StrCat(script_name, ":", line_number, ": '", line,
+                                                   "': ", reply.status().message()));
+      break;
+    }
+    if (!absl::StartsWith(reply->text, "OK") && !absl::StartsWith(reply->text, "FAIL") &&
+        !absl::StartsWith(reply->text, "ERR")) {
+      status = absl::UnavailableError(absl::StrCat(script_name, ":", line_number, ": '", line,
+                                                   "': QEMU answered '", reply->text, "'"));
+      break;
+    }
+    trace::AppendQtestExchange(line, reply->text, builder);
+    for (const std::string& irq : reply->irqs) builder.Marker(absl::AsciiStrToLower(irq));
+    if (batch.op_size() >= 16384) {
+      if (absl::Status w = (*writer)->WriteBatch(batch); !w.ok()) return Fail(streams, w);
+      batch.Clear();
+    }
+  }
+  qemu_session.Stop();
+  // What was recorded before a failure is kept.
+  if (absl::Status w = (*writer)->WriteBatch(batch); !w.ok()) return Fail(streams, w);
+  if (absl::Status w = (*writer)->Finish(); !w.ok()) return Fail(streams, w);
+  if (!status.ok()) return Fail(streams, status);
+  return kExitOk;
+}
+
 int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   const std::string format = args.Get("format", "text");
   if (format != "text" && format != "json") {
@@ -306,25 +430,6 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   }
   if (!status.ok()) return Fail(streams, status);
   return analyzer.HasErrors() ? kExitFindings : kExitOk;
-}
-
-// Reads one line (without '\n') of at most `limit` bytes. Returns false at the end of input.
-// A longer line is consumed whole and reported through `too_long`.
-bool ReadLine(FILE* in, size_t limit, std::string* line, bool* too_long) {
-  line->clear();
-  *too_long = false;
-  int c;
-  bool any = false;
-  while ((c = std::fgetc(in)) != EOF) {
-    any = true;
-    if (c == '\n') return true;
-    if (line->size() < limit) {
-      line->push_back(static_cast<char>(c));
-    } else {
-      *too_long = true;
-    }
-  }
-  return any;
 }
 
 int RunQtest(const ParsedArgs& args, const Streams& streams) {
@@ -416,6 +521,7 @@ int RunPortrace(absl::Span<const char* const> args, const Streams& streams) {
     if (spec == &kAnalyzeSpec) return RunAnalyze(*parsed, streams);
     if (spec == &kQtestSpec) return RunQtest(*parsed, streams);
     if (spec == &kStatsSpec) return RunStats(*parsed, streams);
+    if (spec == &kRecordSpec) return RunRecord(*parsed, streams);
     return RunConvert(*parsed, streams);
   }
   return Fail(streams, absl::InvalidArgumentError(

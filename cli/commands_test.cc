@@ -5,6 +5,8 @@
 #include "cli/commands.h"
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -210,8 +212,39 @@ TEST(CommandsTest, StatsGolden) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+// `portrace record` against the real QEMU (skipped when it is not installed): the recording
+// replays on pc with every recorded value agreeing; a request QEMU aborts on ends the recording
+// with the script line named, keeping what came before.
+TEST(CommandsTest, RecordDrivesQemuAndTheRecordingReplaysCleanly) {
+  if (access("/usr/bin/qemu-system-x86_64", X_OK) != 0) {
+    GTEST_SKIP() << "qemu-system-x86_64 not installed";
+  }
+  const std::string out = Temp("recorded.trace");
+  std::string script;
+  for (absl::string_view line : absl::StrSplit(ReadFile("testdata/fidelity/basics.qtest"), '\n')) {
+    if (!line.empty() && line[0] != '#') absl::StrAppend(&script, line, "\n");
+  }
+  const std::string out_flag = absl::StrCat("--out=", out);
+  Result r = Portrace({"record", "--qemu=qemu-system-x86_64", out_flag.c_str(), "--machine=pc",
+                       "--", "-S", "-machine", "pc", "-nodefaults", "-display", "none"},
+                      script);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Result replayed = Portrace({"replay", out.c_str()});
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.err;
+  EXPECT_THAT(replayed.out, HasSubstr("replayed on pc"));
+  EXPECT_THAT(replayed.out, HasSubstr("21 reads with a recorded value, 0 diverge"));
+
+  Result aborted = Portrace({"record", "--qemu=qemu-system-x86_64", out_flag.c_str(), "--", "-S",
+                             "-machine", "pc", "-nodefaults", "-display", "none"},
+                            "inb 0x80\ninb 0x10000\ninb 0x80\n");
+  EXPECT_EQ(aborted.exit_code, 2);
+  EXPECT_THAT(aborted.err, HasSubstr("<stdin>:2: 'inb 0x10000'"));
+  Result kept = Portrace({"replay", out.c_str()});
+  EXPECT_THAT(kept.out, HasSubstr("1 event"));
+}
+
 TEST(CommandsTest, HelpForEveryCommand) {
-  for (const char* command : {"replay", "analyze", "qtest", "convert", "stats"}) {
+  for (const char* command : {"replay", "analyze", "qtest", "convert", "stats", "record"}) {
     Result r = Portrace({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_THAT(r.out, HasSubstr(std::string("usage: portrace ") + command)) << command;
