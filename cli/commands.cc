@@ -18,6 +18,7 @@
 #include "analyzer/analyzer.h"
 #include "analyzer/report.h"
 #include "analyzer/rules.h"
+#include "analyzer/timeline.h"
 #include "analyzer/trace_stats.h"
 #include "cli/args.h"
 #include "cli/progress.h"
@@ -108,10 +109,18 @@ const CommandSpec kQtestSpec = {
 const CommandSpec kConvertSpec = {
     "convert",
     "IN OUT",
-    "Convert a trace between formats. OUT's extension picks the output format (.trace "
-    "canonical, .qtest script) unless --to names one; - writes to standard output.",
-    "",
-    {kFromFlag, {"to", "FORMAT", "output format (trace, qtest)"}},
+    "Convert a trace between formats. OUT's extension picks the output format unless --to names "
+    "one: .trace canonical, .qtest script, .qlog qtest log, .txt listing, .json Chrome/Perfetto "
+    "timeline; - writes to standard output.",
+    "The timeline replays the trace on the machine (machine options apply) and analyzes it: one "
+    "track per device with every access, and a track of findings; open it in ui.perfetto.dev.",
+    {kFromFlag,
+     {"to", "FORMAT", "output format (trace, qtest, qlog, txt, json)"},
+     kMachineFlag,
+     kXenstoreFlag,
+     kXenstoreFileFlag,
+     kDomidFlag,
+     kDmDomidFlag},
     2,
     2,
 };
@@ -465,9 +474,54 @@ int RunQtest(const ParsedArgs& args, const Streams& streams) {
   return kExitOk;
 }
 
+// convert to a Perfetto timeline: replay and analyze, writing as it goes.
+int RunTimeline(const ParsedArgs& args, const Streams& streams) {
+  const std::string& in_path = args.operands[0];
+  absl::StatusOr<trace::OpenedTrace> opened =
+      trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
+  if (!opened.ok()) return Fail(streams, opened.status());
+  absl::StatusOr<sim::MachineOptions> options =
+      MachineOptionsFrom(args, opened->source->header().machine());
+  if (!options.ok()) return Fail(streams, options.status());
+  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
+  if (!machine.ok()) return Fail(streams, machine.status());
+  absl::StatusOr<std::unique_ptr<trace::ByteSink>> sink = trace::OpenFileSink(args.operands[1]);
+  if (!sink.ok()) return Fail(streams, sink.status());
+
+  // One observer feeding both the analyzer and the timeline.
+  class Both : public sim::ReplayObserver {
+   public:
+    Both(sim::ReplayObserver* a, sim::ReplayObserver* b) : a_(a), b_(b) {}
+    void OnEvent(const sim::ReplayedEvent& event) override {
+      a_->OnEvent(event);
+      b_->OnEvent(event);
+    }
+
+   private:
+    sim::ReplayObserver* a_;
+    sim::ReplayObserver* b_;
+  };
+  analyzer::Analyzer analyzer(analyzer::CreateRules((*machine)->profile()));
+  analyzer::TimelineWriter timeline(sink->get(),
+                                    absl::StrCat("portrace: ", in_path, " on ", options->name));
+  Both both(&analyzer, &timeline);
+  sim::Replayer replayer(machine->get());
+  replayer.set_observer(&both);
+  const absl::Status status = replayer.Run(*opened->source);
+  analyzer.Finish();
+  if (absl::Status written = timeline.Finish(analyzer); !written.ok()) {
+    return Fail(streams, written);
+  }
+  if (!status.ok()) return Fail(streams, status);
+  return kExitOk;
+}
+
 int RunConvert(const ParsedArgs& args, const Streams& streams) {
   const std::string& in_path = args.operands[0];
   const std::string& out_path = args.operands[1];
+  if (args.Get("to") == "json" || (!args.Has("to") && absl::EndsWith(out_path, ".json"))) {
+    return RunTimeline(args, streams);
+  }
   absl::StatusOr<const trace::Exporter*> exporter = trace::ChooseExporter(out_path, args.Get("to"));
   if (!exporter.ok()) return Fail(streams, exporter.status());
   absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
