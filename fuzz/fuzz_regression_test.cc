@@ -1,5 +1,5 @@
-// Replays every file of the fuzzers' seed corpora (regression inputs included) through both
-// fuzz entry points, so the sanitizer run of the test suite exercises them without libFuzzer.
+// Replays every file of the fuzzers' seed corpora (regression inputs included) through every
+// fuzz entry point, so the sanitizer run of the test suite exercises them without libFuzzer.
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -10,8 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/kvm_pio_fuzz_lib.h"
+#include "fuzz/qemu_trace_fuzz_lib.h"
 #include "fuzz/qtest_reader_fuzz_lib.h"
 #include "fuzz/trace_reader_fuzz_lib.h"
+#include "fuzz/xentrace_fuzz_lib.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -52,22 +55,28 @@ struct Corpus {
 
 class FuzzRegressionTest : public ::testing::TestWithParam<Corpus> {};
 
-TEST_P(FuzzRegressionTest, EveryInputPassesBothTargets) {
+TEST_P(FuzzRegressionTest, EveryInputPassesEveryTarget) {
   const std::vector<std::filesystem::path> files = FilesUnder(TestdataDir() / GetParam().dir);
   ASSERT_GE(files.size(), GetParam().min_files);
   for (const std::filesystem::path& path : files) {
     SCOPED_TRACE(path.filename().string());
     const std::string bytes = ReadFile(path);
-    // Each target also sees the other's corpus: a script is hostile input to the trace reader
-    // and a trace is binary garbage to the script reader.
+    // Each target also sees the others' corpora: a script is hostile input to the trace reader,
+    // a trace is binary garbage to the script reader, and both are other lines to a trace log.
     EXPECT_EQ(RunTarget(FuzzTraceReader, bytes), 0);
     EXPECT_EQ(RunTarget(FuzzQtestReader, bytes), 0);
+    EXPECT_EQ(RunTarget(FuzzQemuTrace, bytes), 0);
+    EXPECT_EQ(RunTarget(FuzzKvmPioImporter, bytes), 0);
+    EXPECT_EQ(RunTarget(FuzzXentraceImporter, bytes), 0);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpora, FuzzRegressionTest,
                          ::testing::Values(Corpus{"fuzz/trace_reader", 5},
-                                           Corpus{"fuzz/qtest_reader", 5}, Corpus{"qemu-repro", 4}),
+                                           Corpus{"fuzz/qtest_reader", 5}, Corpus{"qemu-repro", 4},
+                                           Corpus{"fuzz/qemu_trace", 8}, Corpus{"qemu-trace", 1},
+                                           Corpus{"fuzz/kvm_pio", 5}, Corpus{"kvm-pio", 4},
+                                           Corpus{"fuzz/xentrace", 5}, Corpus{"xentrace", 2}),
                          [](const ::testing::TestParamInfo<Corpus>& info) {
                            std::string name = info.param.dir;
                            for (char& c : name) {

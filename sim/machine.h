@@ -23,6 +23,7 @@
 #include "sim/device_event.h"
 #include "sim/guest_memory.h"
 #include "sim/io_space.h"
+#include "sim/irq_lines.h"
 #include "sim/memory_space.h"
 #include "sim/virtual_clock.h"
 
@@ -75,6 +76,7 @@ class Machine {
   GuestMemory& ram() { return ram_; }
   VirtualClock& clock() { return clock_; }
   DeviceEventBus& events() { return events_; }
+  IrqLines& irq() { return irq_; }
 
   // Takes ownership of a device (kept in creation order).
   template <typename T>
@@ -94,6 +96,7 @@ class Machine {
   MemorySpace memory_;
   VirtualClock clock_;
   DeviceEventBus events_;
+  IrqLines irq_{&events_};
   std::vector<std::unique_ptr<Device>> devices_;
 };
 

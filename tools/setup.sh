@@ -4,7 +4,7 @@
 # with libFuzzer for the fuzz targets, and QEMU as the fidelity oracle.
 set -eu
 pkgs="bazel-bootstrap bazel-rules-java g++ libabsl-dev libprotobuf-dev protobuf-compiler \
-libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev libdeflate-dev zlib1g-dev pkg-config xz-utils"
+libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev libdeflate-dev liblzma-dev zlib1g-dev pkg-config xz-utils"
 if [ "${1:-}" = test ]; then
   pkgs="$pkgs clang libclang-rt-14-dev qemu-system-x86"
 fi

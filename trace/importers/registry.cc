@@ -5,8 +5,11 @@
 #include "base/status_macros.h"
 #include "trace/byte_source.h"
 #include "trace/importers/canonical_importer.h"
+#include "trace/importers/kvm_pio_importer.h"
+#include "trace/importers/qemu_trace_importer.h"
 #include "trace/importers/qtest_importer.h"
 #include "trace/importers/qtest_log_importer.h"
+#include "trace/importers/xentrace_importer.h"
 
 namespace portrace::trace {
 namespace {
@@ -16,8 +19,11 @@ constexpr size_t kSniffBytes = 4096;
 std::vector<std::unique_ptr<Importer>> MakeImporters() {
   std::vector<std::unique_ptr<Importer>> importers;
   importers.push_back(CreateCanonicalImporter());
+  importers.push_back(CreateXentraceImporter());
   importers.push_back(CreateQtestLogImporter());
+  importers.push_back(CreateKvmPioImporter());
   importers.push_back(CreateQtestImporter());
+  importers.push_back(CreateQemuTraceImporter());
   return importers;
 }
 

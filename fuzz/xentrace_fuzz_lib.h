@@ -1,0 +1,22 @@
+// The xentrace importer under fuzzing: any bytes must give well-formed batches or one clean error
+// naming the byte offset, however the input arrives. The entry point lives in a library so that
+// the libFuzzer binary and the plain regression test share it.
+#ifndef PORTRACE_FUZZ_XENTRACE_FUZZ_LIB_H_
+#define PORTRACE_FUZZ_XENTRACE_FUZZ_LIB_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace portrace::fuzz {
+
+// Reads `data` through the xentrace importer until the end or the first error, then once more
+// with a valid cpu_change record put in front so that mutations get past the first check. Checks
+// that every batch is well formed, non-empty and at most 4096 events; that an error is
+// InvalidArgument or DataLoss "fuzz.bin: offset N: ..." on one line and stays; that reading the
+// input in small chunks gives the same batches and error; and that the batches survive
+// TraceWriter -> TraceReader unchanged. Traps when an invariant breaks; returns 0.
+int FuzzXentraceImporter(const uint8_t* data, size_t size);
+
+}  // namespace portrace::fuzz
+
+#endif  // PORTRACE_FUZZ_XENTRACE_FUZZ_LIB_H_
