@@ -55,6 +55,14 @@ const FlagSpec kDmDomidFlag = {"dm-domid", "N",
                                "the domain the device model reads xenstore as (default 0, "
                                "privileged; a stub domain or deprivileged qemu-dm is not)"};
 
+const FlagSpec kDriveFlag = {"drive", "OPTIONS",
+                             "an IDE drive in QEMU's -drive syntax (file=, format=raw, if=ide, "
+                             "index=0..3, media=disk|cdrom, snapshot=on|off)",
+                             /*repeatable=*/true};
+const FlagSpec kNicFlag = {"nic", "OPTIONS",
+                           "a NIC in QEMU's -nic syntax (model=ne2k_pci|ne2k_isa|rtl8139, mac=)",
+                           /*repeatable=*/true};
+
 const FlagSpec kFromFlag = {"from", "FORMAT", "input format (trace, qtest); sniffed if not given"};
 
 const CommandSpec kReplaySpec = {
@@ -63,7 +71,8 @@ const CommandSpec kReplaySpec = {
     "Replay TRACE (a file, or - for standard input) against a machine model and print a summary "
     "of what happened.",
     "",
-    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kFromFlag},
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
+     kFromFlag},
     1,
     1,
 };
@@ -80,6 +89,8 @@ const CommandSpec kAnalyzeSpec = {
      kXenstoreFileFlag,
      kDomidFlag,
      kDmDomidFlag,
+     kDriveFlag,
+     kNicFlag,
      kFromFlag,
      {"format", "text|json", "report format (default text)"},
      {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
@@ -101,7 +112,8 @@ const CommandSpec kQtestSpec = {
     "Replies: OK, OK 0x%04x (in*), OK 0x%016x (read*), OK <ns> (clock_step/clock_set, as with "
     "-accel qtest), FAIL Unknown command '<word>', ERR <reason> for bad arguments (where QEMU\n"
     "would abort). Blank lines and lines starting with # are not requests and get no reply.",
-    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag},
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag,
+     kNicFlag},
     0,
     1,
 };
@@ -120,7 +132,9 @@ const CommandSpec kConvertSpec = {
      kXenstoreFlag,
      kXenstoreFileFlag,
      kDomidFlag,
-     kDmDomidFlag},
+     kDmDomidFlag,
+     kDriveFlag,
+     kNicFlag},
     2,
     2,
 };
@@ -131,7 +145,8 @@ const CommandSpec kStatsSpec = {
     "Count what TRACE does, streaming: accesses per device (as the machine model maps them), per "
     "port and width, reads and writes, the time span.",
     "",
-    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kFromFlag},
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
+     kFromFlag},
     1,
     1,
 };
@@ -148,14 +163,15 @@ const CommandSpec kRecordSpec = {
     {{"qemu", "BINARY", "the QEMU to drive (required)"},
      {"out", "FILE", "where to write the trace (.trace; - for standard output; required)"},
      {"script", "FILE", "read the requests from FILE instead of standard input"},
-     {"machine", "NAME", "the portrace machine the capture corresponds to, kept in the trace's "
-                         "header (e.g. pc)"}},
+     {"machine", "NAME",
+      "the portrace machine the capture corresponds to, kept in the trace's "
+      "header (e.g. pc)"}},
     0,
     1000,
 };
 
-const CommandSpec* const kCommands[] = {&kReplaySpec, &kAnalyzeSpec, &kQtestSpec, &kConvertSpec,
-                                        &kStatsSpec,  &kRecordSpec};
+const CommandSpec* const kCommands[] = {&kReplaySpec,  &kAnalyzeSpec, &kQtestSpec,
+                                        &kConvertSpec, &kStatsSpec,   &kRecordSpec};
 
 void PrintTo(FILE* stream, absl::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stream);
@@ -201,8 +217,11 @@ absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
   }
   options.xenstore_files = args.GetAll("xenstore-file");
   options.xenstore_nodes = args.GetAll("xenstore");
-  for (const auto& [flag, field] : {std::pair<const char*, uint16_t*>{"domid", &options.guest_domid},
-                                    {"dm-domid", &options.device_model_domid}}) {
+  options.drives = args.GetAll("drive");
+  options.nics = args.GetAll("nic");
+  for (const auto& [flag, field] :
+       {std::pair<const char*, uint16_t*>{"domid", &options.guest_domid},
+        {"dm-domid", &options.device_model_domid}}) {
     if (!args.Has(flag)) continue;
     uint32_t value = 0;
     if (!absl::SimpleAtoi(args.Get(flag), &value) || value > 0x7fef) {
@@ -244,9 +263,9 @@ absl::StatusOr<std::pair<uint32_t, uint32_t>> ParsePortRange(absl::string_view t
   };
   const size_t dash = text.find('-');
   uint32_t first = 0, last = 0;
-  const bool ok = dash == absl::string_view::npos
-                      ? number(text, &first) && number(text, &last)
-                      : number(text.substr(0, dash), &first) && number(text.substr(dash + 1), &last);
+  const bool ok = dash == absl::string_view::npos ? number(text, &first) && number(text, &last)
+                                                  : number(text.substr(0, dash), &first) &&
+                                                        number(text.substr(dash + 1), &last);
   if (!ok || last < first) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--ignore-port: '", text, "' is not a port or a range of ports (0x70 or 0x70-0x71)"));
@@ -255,7 +274,8 @@ absl::StatusOr<std::pair<uint32_t, uint32_t>> ParsePortRange(absl::string_view t
 }
 
 int RunReplay(const ParsedArgs& args, const Streams& streams) {
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
+  absl::StatusOr<trace::OpenedTrace> opened =
+      trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
@@ -271,7 +291,8 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
 }
 
 int RunStats(const ParsedArgs& args, const Streams& streams) {
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
+  absl::StatusOr<trace::OpenedTrace> opened =
+      trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
@@ -318,8 +339,8 @@ int RunRecord(const ParsedArgs& args, const Streams& streams) {
   if (args.Has("script")) {
     file.reset(std::fopen(args.Get("script").c_str(), "rb"));
     if (file == nullptr) {
-      return Fail(streams, absl::NotFoundError(absl::StrCat(args.Get("script"), ": cannot open: ",
-                                                            std::strerror(errno))));
+      return Fail(streams, absl::NotFoundError(absl::StrCat(
+                               args.Get("script"), ": cannot open: ", std::strerror(errno))));
     }
     in = file.get();
   }
@@ -350,8 +371,8 @@ int RunRecord(const ParsedArgs& args, const Streams& streams) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     absl::string_view text = line;
     if (too_long) {
-      status = absl::InvalidArgumentError(absl::StrCat(script_name, ":", line_number,
-                                                       ": line too long"));
+      status = absl::InvalidArgumentError(
+          absl::StrCat(script_name, ":", line_number, ": line too long"));
       break;
     }
     if (absl::ConsumePrefix(&text, trace::kMarkerPrefix)) {
@@ -405,7 +426,8 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   analyzer_options.context_before = static_cast<int>(*context);
   analyzer_options.context_after = static_cast<int>(*context);
 
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
+  absl::StatusOr<trace::OpenedTrace> opened =
+      trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine());
@@ -524,7 +546,8 @@ int RunConvert(const ParsedArgs& args, const Streams& streams) {
   }
   absl::StatusOr<const trace::Exporter*> exporter = trace::ChooseExporter(out_path, args.Get("to"));
   if (!exporter.ok()) return Fail(streams, exporter.status());
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
+  absl::StatusOr<trace::OpenedTrace> opened =
+      trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<std::unique_ptr<trace::ByteSink>> sink = trace::OpenFileSink(out_path);
   if (!sink.ok()) return Fail(streams, sink.status());

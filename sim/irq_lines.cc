@@ -24,8 +24,8 @@ void IrqLines::Set(absl::string_view driver, int line, bool level) {
   }
   const bool now = count_[line] > 0;
   if (was == now) return;
-  events_->Publish(DeviceEvent{"irq", now ? "irq-raise" : "irq-lower",
-                               static_cast<uint64_t>(line), std::string(driver)});
+  events_->Publish(DeviceEvent{"irq", now ? "irq-raise" : "irq-lower", static_cast<uint64_t>(line),
+                               std::string(driver)});
   for (IrqListener* listener : listeners_) listener->OnIrq(line, now);
 }
 

@@ -60,6 +60,10 @@ struct MachineOptions {
   // reads xenstore as (0: dom0, privileged; other: a deprivileged qemu-dm or stub domain).
   uint16_t guest_domid = 1;
   uint16_t device_model_domid = 0;
+  // Drives and NICs as QEMU's -drive and -nic option strings ("file=disk.img,if=ide,index=0",
+  // "model=rtl8139,mac=52:54:00:12:34:56"), parsed by the machine builder.
+  std::vector<std::string> drives;
+  std::vector<std::string> nics;
 };
 
 class Machine {

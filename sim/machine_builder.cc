@@ -34,6 +34,14 @@ absl::Status AddPlaceholder(Machine& machine, PciBus& bus, int devfn, Placeholde
 
 absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& options) {
   PT_ASSIGN_OR_RETURN(std::unique_ptr<Machine> machine, Machine::Create(options));
+  if (!options.drives.empty()) {
+    return absl::UnimplementedError(
+        absl::StrCat("--drive=", options.drives[0], ": IDE drives are not modelled yet"));
+  }
+  if (!options.nics.empty()) {
+    return absl::UnimplementedError(
+        absl::StrCat("--nic=", options.nics[0], ": NICs are not modelled yet"));
+  }
   PT_ASSIGN_OR_RETURN(std::unique_ptr<PciBus> created_bus, PciBus::Create(machine.get()));
   PciBus& bus = *machine->AddDevice(std::move(created_bus));
 

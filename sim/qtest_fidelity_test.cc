@@ -77,6 +77,12 @@ std::vector<Script> LoadScripts() {
 std::vector<std::string> PortraceReplies(const Script& script) {
   MachineOptions options;
   options.name = script.machine;
+  // The drives and NICs QEMU is given are portrace's too.
+  const std::vector<std::string> args = absl::StrSplit(script.qemu_args, ' ', absl::SkipEmpty());
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "-drive") options.drives.push_back(args[i + 1]);
+    if (args[i] == "-nic") options.nics.push_back(args[i + 1]);
+  }
   absl::StatusOr<std::unique_ptr<Machine>> machine = BuildMachine(options);
   EXPECT_TRUE(machine.ok()) << machine.status();
   if (!machine.ok()) return {};
