@@ -15,8 +15,14 @@ class DivergenceRule : public Rule {
   void OnEvent(const sim::ReplayedEvent& event, FindingEmitter& out) override {
     if (!event.diverged) return;
     const trace::EventView& e = event.event;
-    const std::string device = event.mapping.empty() ? "no device" : std::string(event.mapping);
-    if (Ignored(e, device)) return;
+    // The model's device; where the model has none, the capture's (what portrace lacks).
+    std::string device = std::string(event.mapping);
+    if (device.empty()) {
+      device = event.capture_region.empty()
+                   ? "no device"
+                   : absl::StrCat("no device; the capture's '", event.capture_region, "'");
+    }
+    if (Ignored(e, event)) return;
     if (e.kind == trace::MEMORY_READ) {
       out.Emit("replay.divergence",
                absl::StrFormat("%s (%s): the trace recorded other bytes than the model's",
@@ -31,9 +37,9 @@ class DivergenceRule : public Rule {
   }
 
  private:
-  bool Ignored(const trace::EventView& e, const std::string& device) const {
+  bool Ignored(const trace::EventView& e, const sim::ReplayedEvent& event) const {
     for (const std::string& name : options_.ignore_devices) {
-      if (name == device) return true;
+      if (name == event.mapping || name == event.capture_region) return true;
     }
     if (e.kind != trace::PORT_READ) return false;
     for (const auto& [first, last] : options_.ignore_ports) {

@@ -1,7 +1,9 @@
 // replay.divergence: a read whose value the trace recorded, answered differently by the model.
-// One finding per device (the mapping that answered, or "no device"): the first divergence of
-// each device with its context, every further one counted in it. Ports and devices whose values
-// depend on wall time (the RTC's clock, a timer's count) can be left out.
+// One finding per device: the mapping that answered or, where the model has none, the device the
+// capture names (a QEMU trace log's region, "no device; the capture's 'rtc'"), else "no device".
+// The first divergence of each device comes with its context, every further one is counted in
+// it. Ports and devices (model mappings or capture regions) whose values depend on wall time
+// (the RTC's clock, a timer's count) can be left out.
 #ifndef PORTRACE_ANALYZER_DIVERGENCE_RULE_H_
 #define PORTRACE_ANALYZER_DIVERGENCE_RULE_H_
 
@@ -17,7 +19,7 @@ namespace portrace::analyzer {
 
 struct DivergenceOptions {
   std::vector<std::pair<uint32_t, uint32_t>> ignore_ports;  // inclusive port ranges
-  std::vector<std::string> ignore_devices;                  // mapping names
+  std::vector<std::string> ignore_devices;  // model mappings or capture region names
 };
 
 std::unique_ptr<Rule> CreateDivergenceRule(DivergenceOptions options = {});

@@ -36,7 +36,8 @@ struct Outcome {
   bool errors = false;
 };
 
-Outcome Analyze(const std::string& machine_name, const EventBatch& batch) {
+Outcome Analyze(const std::string& machine_name, const EventBatch& batch,
+                const RuleOptions& rule_options = {}) {
   sim::MachineOptions options;
   options.name = machine_name;
   std::unique_ptr<sim::Machine> machine = *sim::Machine::Create(options);
@@ -55,7 +56,7 @@ Outcome Analyze(const std::string& machine_name, const EventBatch& batch) {
   mapping.region = &dword;
   mapping.rules = sim::AccessRules::Exactly(4);
   EXPECT_TRUE(machine->io().Map(mapping).ok());
-  Analyzer analyzer(CreateRules(machine->profile()));
+  Analyzer analyzer(CreateRules(machine->profile(), rule_options));
   sim::Replayer replayer(machine.get());
   replayer.set_observer(&analyzer);
   replayer.RunBatch(batch);
@@ -120,6 +121,55 @@ TEST(DivergenceRuleTest, RecordedValueDiffersFromModel) {
               HasSubstr("inb 0x80 (reg): the trace recorded 0x13, the model answered 0x12"));
   EXPECT_THAT(o.messages[1], HasSubstr("readl 0x1000 (ram)"));
   EXPECT_TRUE(o.errors);
+}
+
+// Where the model has no device, divergences are grouped by the device the capture names.
+EventBatch CaptureWithRegions() {
+  EventBatch batch;
+  BatchBuilder b(&batch);
+  // An annotation names the event added just before it.
+  b.PortReadRecorded(0x71, 1, 0x26);  // #0 rtc
+  b.Annotate(trace::kRegionAnnotation, "rtc");
+  b.PortReadRecorded(0x71, 1, 0x27);  // #1 rtc: folded into #0
+  b.PortReadRecorded(0x92, 1, 0x02);  // #2 port92
+  b.Annotate(trace::kRegionAnnotation, "port92");
+  b.PortReadRecorded(0x80, 1, 0x01);  // #3 the model's reg answers: grouped under it
+  b.Annotate(trace::kRegionAnnotation, "reg");
+  b.PortReadRecorded(0x93, 1, 0x00);  // #4 region still "reg" but no model device
+  return batch;
+}
+
+std::vector<std::string> Divergences(const Outcome& o) {
+  std::vector<std::string> found;
+  for (size_t i = 0; i < o.findings.size(); ++i) {
+    if (o.findings[i].rfind("replay.divergence", 0) == 0) {
+      found.push_back(o.findings[i] + " " + o.messages[i]);
+    }
+  }
+  return found;
+}
+
+TEST(DivergenceRuleTest, GroupsByCaptureRegionWhereTheModelHasNoDevice) {
+  const std::vector<std::string> found = Divergences(Analyze("pc", CaptureWithRegions()));
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_THAT(found[0], HasSubstr("@0 inb 0x71 (no device; the capture's 'rtc')"));
+  EXPECT_THAT(found[1], HasSubstr("@2 inb 0x92 (no device; the capture's 'port92')"));
+  EXPECT_THAT(found[2], HasSubstr("@3 inb 0x80 (reg)"));
+  EXPECT_THAT(found[3], HasSubstr("@4 inb 0x93 (no device; the capture's 'reg')"));
+}
+
+TEST(DivergenceRuleTest, IgnoresModelMappingsAndCaptureRegions) {
+  RuleOptions options;
+  options.divergence.ignore_devices = {"rtc", "reg"};
+  std::vector<std::string> found = Divergences(Analyze("pc", CaptureWithRegions(), options));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_THAT(found[0], HasSubstr("@2 inb 0x92"));
+  options.divergence.ignore_devices = {};
+  options.divergence.ignore_ports = {{0x71, 0x71}, {0x90, 0x92}};
+  found = Divergences(Analyze("pc", CaptureWithRegions(), options));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_THAT(found[0], HasSubstr("@3 inb 0x80"));
+  EXPECT_THAT(found[1], HasSubstr("@4 inb 0x93"));
 }
 
 }  // namespace

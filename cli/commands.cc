@@ -97,7 +97,8 @@ const CommandSpec kAnalyzeSpec = {
      {"ignore-port", "PORT[-PORT]",
       "leave reads of these ports out of replay.divergence (values that follow wall time)",
       /*repeatable=*/true},
-     {"ignore-device", "NAME", "leave reads answered by this mapping out of replay.divergence",
+     {"ignore-device", "NAME", "leave reads of this device (a model mapping such as pci-config-data, or a capture's region "
+      "name such as rtc) out of replay.divergence",
       /*repeatable=*/true},
      {"context", "N", "events of context shown before and after a finding (default 3)"}},
     1,

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -184,6 +185,41 @@ TEST(CommandsTest, JsonNamesEachPlatformRuleAtItsEvent) {
     }
   }
   EXPECT_GE(checked, 32);
+}
+
+// The must-show of issue 4: QEMU's trace log of SeaBIOS booting imports (xz, sniffed), replays on
+// the pc machine and the divergence report has one finding per device — the model's mapping, or
+// the device the capture names where the model has none — whose occurrences add up to every
+// divergent read of the replay.
+TEST(CommandsTest, SeabiosCaptureDivergenceIsGroupedByDevice) {
+  const char* capture = "testdata/qemu-trace/seabios-ne2k-mbr.log.xz";
+  Result r = Portrace({"analyze", "--machine=pc", "--format=json", "--max-findings=0", capture});
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  report::Report report;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &report).ok());
+  EXPECT_EQ(report.format(), "qemu-trace");
+  EXPECT_EQ(report.replay().events(), 42812);
+  EXPECT_EQ(report.replay().recorded_reads(), 2406);
+  std::set<std::string> devices;
+  double occurrences = 0;
+  for (const report::Finding& f : report.findings()) {
+    if (f.rule() != "replay.divergence") continue;
+    // "inb 0x71 (no device; the capture's 'rtc'): the trace recorded ..."
+    const size_t open = f.message().find(" ("), close = f.message().find("): ");
+    ASSERT_NE(open, std::string::npos) << f.message();
+    ASSERT_NE(close, std::string::npos) << f.message();
+    EXPECT_TRUE(devices.insert(f.message().substr(open + 2, close - open - 2)).second)
+        << "two findings for one device: " << f.message();
+    occurrences += f.occurrences();
+  }
+  EXPECT_GE(devices.size(), 2u);
+  EXPECT_EQ(occurrences, report.replay().divergent_reads());
+  EXPECT_GT(occurrences, 0);
+  // The text report says the same, by device.
+  Result text = Portrace({"analyze", "--machine=pc", capture});
+  EXPECT_EQ(text.exit_code, 1) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("replay.divergence"));
+  EXPECT_THAT(text.out, HasSubstr("findings:"));
 }
 
 // A capture's answers that the model does not give: grouped by device, one finding each with

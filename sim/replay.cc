@@ -77,6 +77,7 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
   replayed.model_value = model_value;
   if (event.kind == trace::MEMORY_READ) replayed.model_bytes = bytes_;
   replayed.diverged = diverged;
+  replayed.capture_region = capture_region_;
   switch (event.kind) {
     case trace::PORT_READ:
     case trace::PORT_WRITE:
@@ -167,6 +168,8 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
   const uint64_t* values = batch.value().data();
   IoSpace& io = machine_->io();
   int blob = 0;
+  int note = 0;
+  capture_region_ = {};
   for (int i = 0; i < n; ++i) {
     const uint32_t op = ops[i];
     const trace::EventKind kind = OpKind(op);
@@ -187,6 +190,11 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
         continue;
       }
     }
+    for (; note < batch.annotation_size() && batch.annotation(note).event() <= uint32_t(i); ++note) {
+      if (batch.annotation(note).key() == trace::kRegionAnnotation) {
+        capture_region_ = batch.annotation(note).text();
+      }
+    }
     EventView event;
     event.kind = kind;
     event.width = OpWidth(op);
@@ -197,6 +205,7 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
     if (trace::OpHasBlob(op)) event.blob = batch.blob(blob++);
     Step(event);
   }
+  capture_region_ = {};
   summary_.end_ns = machine_->clock().now();
   summary_.stalled_ns = machine_->clock().stalled_ns();
 }

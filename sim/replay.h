@@ -41,6 +41,9 @@ struct ReplayedEvent {
   bool diverged = false;
   // The mapping that claims the port or address ("ram" for RAM, "" when nothing does).
   absl::string_view mapping;
+  // The device the capture's own model names for this access (trace::kRegionAnnotation), "" if
+  // the capture names none.
+  absl::string_view capture_region;
   absl::Span<const IoAnomaly> anomalies;
   absl::Span<const DeviceEvent> device_events;
 };
@@ -121,6 +124,7 @@ class Replayer : private IoAnomalySink, private DeviceEventSink {
   std::vector<IoAnomaly> anomalies_;
   std::vector<std::string> anomaly_text_;
   std::vector<DeviceEvent> device_events_;
+  absl::string_view capture_region_;  // of the access being stepped in RunBatch
 };
 
 }  // namespace portrace::sim

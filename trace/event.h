@@ -50,6 +50,11 @@ inline constexpr uint64_t kMaxMemoryLength = uint64_t{16} << 20;
 absl::Status ValidateBatch(const EventBatch& batch);
 
 // One event of a batch, decoded. `blob` points into the batch and is valid while it is.
+// Annotation key naming the device the capture's own model said an access went to (a QEMU trace
+// log's MemoryRegion name, e.g. "rtc"): run-length coded, an access's region is the text of the
+// last such annotation at or before it in its batch.
+inline constexpr absl::string_view kRegionAnnotation = "region";
+
 struct EventView {
   EventKind kind = EVENT_KIND_UNSPECIFIED;
   uint32_t width = 0;

@@ -82,7 +82,6 @@ absl::StatusOr<std::unique_ptr<EventSource>> OpenQemuTraceLog(std::unique_ptr<By
 bool IsMemoryRegionName(absl::string_view name);
 
 inline constexpr absl::string_view kSkippedLinesKey = "skipped-lines";
-inline constexpr absl::string_view kRegionAnnotation = "region";
 
 }  // namespace portrace::trace
 
