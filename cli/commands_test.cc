@@ -330,6 +330,52 @@ TEST(CommandsTest, BadInputsExitTwoWithOneLine) {
   EXPECT_THAT(r.out, HasSubstr("1 event"));
 }
 
+// Each importer's hostile inputs through the command line: one line naming the file and the line
+// or byte offset, exit 2, and what came before the bad spot is still reported.
+TEST(CommandsTest, HostileCapturesExitTwoWithOneLine) {
+  std::string xentrace_truncated;
+  // A cpu_change record (pCPU 0, a 16-byte window) and then only 4 of the window's bytes.
+  for (uint32_t word : {0x2001f003u, 0u, 16u, 0x00082216u}) {
+    for (int i = 0; i < 4; ++i) xentrace_truncated.push_back(static_cast<char>(word >> (8 * i)));
+  }
+  const struct {
+    const char* name;
+    std::string bytes;
+    const char* from;
+    const char* message;
+  } cases[] = {
+      {"huge-count.txt", "kvm_pio: pio_read at 0x3f8 size 1 count 99999999999 val 0x1\n",
+       "--from=kvm-pio", "huge-count.txt:1: kvm_pio: count \"99999999999\""},
+      {"bad-size.txt", "kvm_pio: pio_write at 0x3f8 size 3 count 1 val 0x1\n", "--from=kvm-pio",
+       "bad-size.txt:1:"},
+      {"megaline.log",
+       "memory_region_ops_read cpu 0 addr 0x71 value 0x0 size 1 name '" + std::string(2 << 20, 'a') +
+           "'\n",
+       "--from=qemu-trace", "megaline.log:1: line longer than"},
+      {"bad-width.log",
+       "memory_region_ops_write cpu 0 mr 0x1 addr 0x70 value 0x8f size 1 name 'rtc-index'\n"
+       "memory_region_ops_write cpu 0 mr 0x1 addr 0x70 value 0x1ff size 1 name 'rtc-index'\n",
+       "--from=qemu-trace", "bad-width.log:2:"},
+      {"truncated.xentrace", xentrace_truncated, "--from=xentrace", "truncated.xentrace: offset"},
+      {"garbage.xentrace", std::string(64, '\xff'), "--from=xentrace", "garbage.xentrace: offset 0"},
+  };
+  for (const auto& c : cases) {
+    const std::string path = Temp(c.name);
+    WriteFile(path, c.bytes);
+    for (const char* command : {"stats", "analyze"}) {
+      Result r = Portrace({command, "--machine=pc", c.from, path.c_str()});
+      EXPECT_EQ(r.exit_code, 2) << c.name << " " << command << ": " << r.err;
+      EXPECT_THAT(r.err, HasSubstr(c.message)) << command;
+      EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+  }
+  // The QEMU trace log's first line still replays before the bad second one.
+  const std::string path = Temp("bad-width.log");
+  Result r = Portrace({"replay", "--machine=pc", path.c_str()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("1 event"));
+}
+
 TEST(CommandsTest, ConvertRoundTripsQtestThroughTheCanonicalTrace) {
   const std::string trace = Temp("repro11.trace");
   const std::string back = Temp("repro11.qtest");
