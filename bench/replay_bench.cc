@@ -44,25 +44,6 @@ constexpr int kEventsPerBatch = 16384;
 constexpr int kBatches = 128;  // 2,097,152 events
 constexpr int64_t kEvents = int64_t{kEventsPerBatch} * kBatches;
 
-// Serves bytes the caller keeps alive, without copying them first (MakeStringSource takes a
-// copy, which would cost as much as a pass of decoding).
-class StringViewSource : public trace::ByteSource {
- public:
-  explicit StringViewSource(absl::string_view bytes) : bytes_(bytes) {}
-  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
-    const size_t n = std::min(size, bytes_.size() - pos_);
-    std::memcpy(buffer, bytes_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  absl::string_view bytes_;
-  size_t pos_ = 0;
-  std::string name_ = "<memory>";
-};
-
 struct Inputs {
   std::vector<PortRange> ranges;
   std::vector<trace::EventBatch> batches;  // the repeated mix, decoded
@@ -174,7 +155,7 @@ void BM_Replay(benchmark::State& state, trace::Codec codec) {
   if (!m.ok()) return state.SkipWithError(std::string(m.status().message()).c_str());
   for (auto _ : state) {
     absl::StatusOr<std::unique_ptr<trace::TraceReader>> reader =
-        trace::TraceReader::Open(std::make_unique<StringViewSource>(bytes));
+        trace::TraceReader::Open(trace::MakeStringViewSource(bytes));
     if (!reader.ok()) return state.SkipWithError(std::string(reader.status().message()).c_str());
     sim::Replayer replayer(m->machine.get());
     if (absl::Status status = replayer.Run(**reader); !status.ok()) {
@@ -195,7 +176,7 @@ void BM_Decode(benchmark::State& state, trace::Codec codec) {
   trace::EventBatch batch;
   for (auto _ : state) {
     absl::StatusOr<std::unique_ptr<trace::TraceReader>> reader =
-        trace::TraceReader::Open(std::make_unique<StringViewSource>(bytes));
+        trace::TraceReader::Open(trace::MakeStringViewSource(bytes));
     if (!reader.ok()) return state.SkipWithError(std::string(reader.status().message()).c_str());
     int64_t events = 0;
     while (true) {

@@ -39,24 +39,6 @@ namespace {
 constexpr char kCapture[] = "testdata/qemu-trace/seabios-ne2k-mbr.log.xz";
 constexpr size_t kTargetBytes = 50 << 20;
 
-// Serves bytes the caller keeps alive, without copying them first.
-class StringViewSource : public trace::ByteSource {
- public:
-  explicit StringViewSource(absl::string_view bytes) : bytes_(bytes) {}
-  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
-    const size_t n = std::min(size, bytes_.size() - pos_);
-    std::memcpy(buffer, bytes_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  absl::string_view bytes_;
-  size_t pos_ = 0;
-  std::string name_ = "<memory>";
-};
-
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "trace_log_import_bench: %s\n", message.c_str());
   std::exit(1);
@@ -157,7 +139,7 @@ const Inputs& GetInputs() {
 // Imports `log` to the end; returns the number of events.
 int64_t ImportAll(absl::string_view log) {
   absl::StatusOr<std::unique_ptr<trace::EventSource>> source =
-      trace::OpenQemuTraceLog(std::make_unique<StringViewSource>(log), trace::QemuTraceOptions());
+      trace::OpenQemuTraceLog(trace::MakeStringViewSource(log), trace::QemuTraceOptions());
   if (!source.ok()) Die(std::string(source.status().message()));
   trace::EventBatch batch;
   int64_t events = 0;
@@ -204,8 +186,8 @@ void BM_LineReader(benchmark::State& state) {
   const std::string& log = GetInputs().styled[static_cast<int>(Style::kBare)];
   int64_t lines = 0;
   for (auto _ : state) {
-    StringViewSource source(log);
-    trace::LineReader reader(&source, 64 << 10);
+    const std::unique_ptr<trace::ByteSource> source = trace::MakeStringViewSource(log);
+    trace::LineReader reader(source.get(), 64 << 10);
     lines = 0;
     while (true) {
       absl::StatusOr<bool> have = reader.Next();

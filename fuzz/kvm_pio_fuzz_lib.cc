@@ -26,29 +26,10 @@ void Check(bool invariant) {
   if (!invariant) __builtin_trap();
 }
 
-// Serves its bytes `chunk` at a time, as a pipe might.
-class ChunkedSource : public trace::ByteSource {
- public:
-  ChunkedSource(std::string bytes, size_t chunk) : bytes_(std::move(bytes)), chunk_(chunk) {}
-  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
-    const size_t n = std::min({size, chunk_, bytes_.size() - pos_});
-    std::copy(bytes_.data() + pos_, bytes_.data() + pos_ + n, buffer);
-    pos_ += n;
-    return n;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string bytes_;
-  size_t chunk_;
-  size_t pos_ = 0;
-  std::string name_ = "fuzz.txt";
-};
-
 absl::Status ReadAll(const std::string& bytes, size_t chunk, std::vector<EventBatch>* batches) {
   int events = 0;
   absl::StatusOr<std::unique_ptr<trace::EventSource>> source =
-      trace::CreateKvmPioImporter()->Open(std::make_unique<ChunkedSource>(bytes, chunk));
+      trace::CreateKvmPioImporter()->Open(trace::MakeStringSource(bytes, "fuzz.txt", chunk));
   Check(source.ok());
   EventBatch batch;
   while (true) {

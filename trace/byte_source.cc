@@ -1,5 +1,6 @@
 #include "trace/byte_source.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -71,21 +72,25 @@ class FileSink : public ByteSink {
   bool owned_;
 };
 
+// Serves `view`, which points into `owned` or into the caller's bytes.
 class StringSource : public ByteSource {
  public:
-  StringSource(std::string bytes, std::string name)
-      : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  StringSource(std::string owned, absl::string_view view, std::string name, size_t max_read)
+      : owned_(std::move(owned)), view_(view), name_(std::move(name)), max_read_(max_read) {}
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
-    const size_t n = std::min(size, bytes_.size() - pos_);
-    std::memcpy(buffer, bytes_.data() + pos_, n);
+    const size_t n = std::min({size, max_read_, view_.size() - pos_});
+    if (n > 0) std::memcpy(buffer, view_.data() + pos_, n);
     pos_ += n;
     return n;
   }
   const std::string& name() const override { return name_; }
+  void PointAtOwned() { view_ = owned_; }
 
  private:
-  std::string bytes_;
+  std::string owned_;
+  absl::string_view view_;
   std::string name_;
+  size_t max_read_;
   size_t pos_ = 0;
 };
 
@@ -105,8 +110,18 @@ absl::StatusOr<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path) 
   return std::make_unique<FileSink>(file, path, true);
 }
 
-std::unique_ptr<ByteSource> MakeStringSource(std::string bytes, std::string name) {
-  return std::make_unique<StringSource>(std::move(bytes), std::move(name));
+std::unique_ptr<ByteSource> MakeStringSource(std::string bytes, std::string name,
+                                             size_t max_read) {
+  // A std::string's buffer does not move with the string unless it is stored inline (SSO), so
+  // the view is taken after the move, from the stored string.
+  auto source = std::make_unique<StringSource>(std::move(bytes), absl::string_view(),
+                                               std::move(name), std::max<size_t>(max_read, 1));
+  source->PointAtOwned();
+  return source;
+}
+
+std::unique_ptr<ByteSource> MakeStringViewSource(absl::string_view bytes, std::string name) {
+  return std::make_unique<StringSource>(std::string(), bytes, std::move(name), SIZE_MAX);
 }
 
 absl::StatusOr<absl::string_view> PeekableSource::Peek(size_t size) {

@@ -37,8 +37,12 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& pa
 // Opens `path` for writing (truncating); "-" is standard output.
 absl::StatusOr<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path);
 
-// Serves a copy of `bytes`.
-std::unique_ptr<ByteSource> MakeStringSource(std::string bytes, std::string name = "<memory>");
+// Serves a copy of `bytes`, at most `max_read` bytes per Read (a pipe's short reads, for tests).
+std::unique_ptr<ByteSource> MakeStringSource(std::string bytes, std::string name = "<memory>",
+                                             size_t max_read = SIZE_MAX);
+// Serves `bytes` without copying them; the caller keeps them alive (benchmarks).
+std::unique_ptr<ByteSource> MakeStringViewSource(absl::string_view bytes,
+                                                 std::string name = "<memory>");
 
 // Appends to a string the caller owns and keeps alive.
 class StringSink : public ByteSink {

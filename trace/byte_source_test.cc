@@ -50,6 +50,23 @@ TEST(StringSourceTest, EmptyIsAtEndAtOnce) {
   EXPECT_EQ(*source->Read(&byte, 1), 0u);
 }
 
+TEST(StringSourceTest, MaxReadGivesShortReads) {
+  std::unique_ptr<ByteSource> source = MakeStringSource(TestBytes(), "pipe", 7);
+  char buffer[64];
+  EXPECT_EQ(*source->Read(buffer, sizeof buffer), 7u);
+  EXPECT_EQ(std::string(buffer, 7), TestBytes().substr(0, 7));
+  EXPECT_EQ(ReadAll(*source, 64), TestBytes().substr(7));
+  // Short strings live inside the std::string (SSO): the source still serves its own copy.
+  EXPECT_EQ(ReadAll(*MakeStringSource("abc", "s", 1), 8), "abc");
+}
+
+TEST(StringViewSourceTest, ServesTheCallersBytes) {
+  const std::string bytes = TestBytes();
+  std::unique_ptr<ByteSource> source = MakeStringViewSource(bytes, "view");
+  EXPECT_EQ(source->name(), "view");
+  EXPECT_EQ(ReadAll(*source, 100), bytes);
+}
+
 TEST(StringSinkTest, AppendsToTheCallersString) {
   std::string out = "x";
   StringSink sink(&out, "sink");

@@ -205,29 +205,12 @@ TEST(QtestScriptReaderTest, SmallBatchSizeGivesSeveralFullBatches) {
   EXPECT_EQ(Lines(batches)[9], "outb 0x80 0x9");
 }
 
-// Serves its bytes one at a time, as a pipe may.
-class TrickleSource : public ByteSource {
- public:
-  explicit TrickleSource(std::string bytes) : bytes_(std::move(bytes)) {}
-  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
-    if (pos_ == bytes_.size() || size == 0) return 0;
-    buffer[0] = bytes_[pos_++];
-    return 1;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string bytes_;
-  size_t pos_ = 0;
-  std::string name_ = "<pipe>";
-};
-
 TEST(QtestScriptReaderTest, ShortReadsGiveTheSameEvents) {
   const std::string script = "outl 0xcf8 0x80000920\r\n# c\noutw 0xcfc 0x7\ninb 0x1f7";
   std::vector<EventBatch> whole;
   std::vector<EventBatch> trickled;
   ASSERT_TRUE(ReadScript(script, &whole).ok());
-  ASSERT_TRUE(ReadAll(std::make_unique<TrickleSource>(script), &trickled).ok());
+  ASSERT_TRUE(ReadAll(MakeStringSource(script, "<pipe>", 1), &trickled).ok());
   EXPECT_EQ(Lines(trickled), Lines(whole));
 }
 

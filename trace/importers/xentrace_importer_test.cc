@@ -61,25 +61,6 @@ std::string Describe(const EventView& e, const std::vector<const Annotation*>& n
   return s;
 }
 
-// Serves its bytes `chunk` at a time, as a pipe might.
-class ChunkedSource : public ByteSource {
- public:
-  ChunkedSource(std::string bytes, size_t chunk) : bytes_(std::move(bytes)), chunk_(chunk) {}
-  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
-    const size_t n = std::min({size, chunk_, bytes_.size() - pos_});
-    std::copy(bytes_.data() + pos_, bytes_.data() + pos_ + n, buffer);
-    pos_ += n;
-    return n;
-  }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string bytes_;
-  size_t chunk_;
-  size_t pos_ = 0;
-  std::string name_ = "x.bin";
-};
-
 struct ReadResult {
   std::vector<std::string> events;
   absl::Status status;
@@ -88,7 +69,7 @@ struct ReadResult {
 
 ReadResult Read(const std::string& bytes, size_t chunk = 1 << 20) {
   ReadResult result;
-  auto source = *CreateXentraceImporter()->Open(std::make_unique<ChunkedSource>(bytes, chunk));
+  auto source = *CreateXentraceImporter()->Open(MakeStringSource(bytes, "x.bin", chunk));
   EventBatch batch;
   while (true) {
     absl::StatusOr<bool> have = source->Next(&batch);
