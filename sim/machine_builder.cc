@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "devices/pc/fw_cfg.h"
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
@@ -53,6 +54,11 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   bus.set_reset_control(piix3->reset_control(), devices::Piix3::reset_control_rules());
   PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kIdeDevfn, PlaceholderModel::kPiix3Ide));
   PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kPmDevfn, PlaceholderModel::kPiix4Pm));
+  if (machine->profile().name == "pc") {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::FwCfg> fw_cfg,
+                        devices::FwCfg::Create(machine.get(), options.ram_bytes));
+    machine->AddDevice(std::move(fw_cfg));
+  }
   if (machine->profile().platform != PlatformFlavour::kNone) {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::XenPlatform> platform,
                         devices::XenPlatform::Create(machine.get(), &bus, kPlatformDevfn, options));

@@ -16,6 +16,13 @@
 namespace portrace::trace {
 namespace {
 
+uint64_t SwapBytes(uint64_t value, uint32_t size) {
+  uint64_t out = 0;
+  for (uint32_t i = 0; i < size; ++i) out = (out << 8) | ((value >> (8 * i)) & 0xff);
+  return out;
+}
+
+
 // ---------------------------------------------------------------------------------------------
 // Region names that mean memory. Matched against the whole name (kExact) or any part of it
 // (kContains); lower-case, as QEMU spells them.
@@ -520,12 +527,16 @@ class QemuTraceReader : public EventSource {
       }
     }
     const bool read = a.event == Event::kOpsRead || a.event == Event::kCpuIn;
+    // memory_region_ops_* trace the value in the device's byte order; the guest saw it in its own.
+    const bool swapped = a.has_name && (a.event == Event::kOpsRead || a.event == Event::kOpsWrite) &&
+                         a.size > 1 && IsBigEndianRegionName(a.name);
+    const uint64_t value = swapped ? SwapBytes(a.value, a.size) : a.value;
     if (port) {
       const uint16_t p = static_cast<uint16_t>(a.address);
-      read ? builder.PortReadRecorded(p, a.size, a.value) : builder.PortWrite(p, a.size, a.value);
+      read ? builder.PortReadRecorded(p, a.size, value) : builder.PortWrite(p, a.size, value);
     } else {
-      read ? builder.MmioReadRecorded(a.address, a.size, a.value)
-           : builder.MmioWrite(a.address, a.size, a.value);
+      read ? builder.MmioReadRecorded(a.address, a.size, value)
+           : builder.MmioWrite(a.address, a.size, value);
     }
     const absl::string_view name = a.has_name ? a.name : absl::string_view();
     if (!region_started_) {
@@ -594,6 +605,11 @@ class QemuTraceImporter : public Importer {
 };
 
 }  // namespace
+
+bool IsBigEndianRegionName(absl::string_view name) {
+  // DEVICE_BIG_ENDIAN MemoryRegionOps on QEMU's x86 machines.
+  return name == "fwcfg.dma";
+}
 
 bool IsMemoryRegionName(absl::string_view name) {
   for (const MemoryRegionPattern& pattern : kMemoryRegionPatterns) {

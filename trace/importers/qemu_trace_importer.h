@@ -81,6 +81,11 @@ absl::StatusOr<std::unique_ptr<EventSource>> OpenQemuTraceLog(std::unique_ptr<By
 // the .cc; it holds no name of an I/O port region QEMU's pc machine registers.
 bool IsMemoryRegionName(absl::string_view name);
 
+// Whether a region's MemoryRegionOps are big-endian (fw_cfg's DMA register): memory_region_ops_*
+// trace its values byte-swapped from what the guest wrote or read, so the importer swaps them
+// back and the trace holds the CPU's view, as every other source does.
+bool IsBigEndianRegionName(absl::string_view name);
+
 inline constexpr absl::string_view kSkippedLinesKey = "skipped-lines";
 
 }  // namespace portrace::trace

@@ -224,6 +224,21 @@ TEST(QemuTraceImporterTest, PortOrMemoryByRegionName) {
                           "port-write:a0:1/1 [region=]"));
 }
 
+// fw_cfg's DMA register is big-endian: the log has the device's view, the trace the guest's.
+TEST(QemuTraceImporterTest, BigEndianRegionValuesAreSwappedToTheGuestsView) {
+  EXPECT_TRUE(IsBigEndianRegionName("fwcfg.dma"));
+  EXPECT_FALSE(IsBigEndianRegionName("fwcfg"));
+  const Imported got = Import(
+      "memory_region_ops_write cpu 0 mr 0x1 addr 0x518 value 0x6f3c size 4 name 'fwcfg.dma'\n"
+      "memory_region_ops_read cpu 0 mr 0x1 addr 0x514 value 0x5145 size 2 name 'fwcfg.dma'\n"
+      "memory_region_ops_read cpu 0 mr 0x1 addr 0x514 value 0x51 size 1 name 'fwcfg.dma'\n"
+      "cpu_out addr 0x518(l) value 1013907456\n");  // 0x3c6f0000: cpu_* is the CPU's view
+  ASSERT_TRUE(got.status.ok());
+  EXPECT_THAT(got.events, ElementsAre("port-write:518:3c6f0000/4 [region=fwcfg.dma]",
+                                      "port-read:514:4551/2:rec", "port-read:514:51/1:rec",
+                                      "port-write:518:3c6f0000/4 [region=]"));
+}
+
 TEST(QemuTraceImporterTest, RegionAnnotationsAreRunLengthCodedPerBatch) {
   const std::string log =
       "memory_region_ops_write cpu 0 mr 0x1 addr 0x70 value 0x8f size 1 name 'rtc-index'\n"
