@@ -7,6 +7,9 @@
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
+#include "devices/pc/legacy_pc.h"
+#include "devices/pc/piix4_pm.h"
+#include "devices/pc/std_vga.h"
 #include "devices/platform/xen_platform.h"
 
 namespace portrace::sim {
@@ -52,7 +55,16 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   PT_RETURN_IF_ERROR(AttachTo(bus, kIsaBridgeDevfn, piix3));
   bus.set_reset_control(piix3->reset_control(), devices::Piix3::reset_control_rules());
   PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kIdeDevfn, PlaceholderModel::kPiix3Ide));
-  PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kPmDevfn, PlaceholderModel::kPiix4Pm));
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm, devices::Piix4Pm::Create(machine.get()));
+  PT_RETURN_IF_ERROR(AttachTo(bus, kPmDevfn, machine->AddDevice(std::move(pm))));
+  PT_RETURN_IF_ERROR(devices::AddLegacyDevices(machine.get(), options).status());
+  if (options.vga == "std" || (options.vga.empty() && options.qemu_defaults)) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::StdVga> vga, devices::StdVga::Create());
+    PT_RETURN_IF_ERROR(AttachTo(bus, kVgaDevfn, machine->AddDevice(std::move(vga))));
+  } else if (!options.vga.empty() && options.vga != "none") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--vga=", options.vga, ": expected std or none"));
+  }
   if (machine->profile().platform != PlatformFlavour::kNone) {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::XenPlatform> platform,
                         devices::XenPlatform::Create(machine.get(), &bus, kPlatformDevfn, options));
