@@ -82,7 +82,7 @@ void I8042::WriteCommand(uint8_t value) {
       break;
     case 0xa9:
     case 0xab:
-      Queue(kController, 0x00, value == 0xa9);
+      Queue(kController, 0x00);
       break;
     case 0xaa:
       status_ |= kStatSelfTest;

@@ -81,10 +81,12 @@ absl::StatusOr<RtcCmos*> AddLegacyDevices(sim::Machine* machine,
   if (!options.rtc_base.empty()) {
     PT_ASSIGN_OR_RETURN(base, ParseRtcBase(options.rtc_base));
   }
-  PT_ASSIGN_OR_RETURN(std::unique_ptr<Pic> pic, Pic::Create(machine));
-  machine->AddDevice(std::move(pic));
+  // The PIT first: its channel 0 output is high from reset, and QEMU's PIC reset (which runs
+  // after) leaves IRR clear; the PIC latches only later edges.
   PT_ASSIGN_OR_RETURN(std::unique_ptr<Pit> pit, Pit::Create(machine));
   machine->AddDevice(std::move(pit));
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<Pic> pic, Pic::Create(machine));
+  machine->AddDevice(std::move(pic));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<RtcCmos> created_rtc, RtcCmos::Create(machine, base));
   RtcCmos* rtc = machine->AddDevice(std::move(created_rtc));
   PT_RETURN_IF_ERROR(FillCmosConfiguration(*rtc, options));

@@ -28,10 +28,11 @@ Pic::~Pic() { machine_->irq().RemoveListener(this); }
 
 absl::StatusOr<std::unique_ptr<Pic>> Pic::Create(sim::Machine* machine) {
   std::unique_ptr<Pic> pic(new Pic(machine));
-  const sim::AccessRules byte = sim::AccessRules::Ops(1, 1, false, 1, 1);
+  const sim::AccessRules byte = sim::AccessRules::Ops(1, 4, false, 1, 1);
   PT_RETURN_IF_ERROR(machine->io().Map({"pic-master", 0x20, 2, &pic->master_ports_, byte}).status());
   PT_RETURN_IF_ERROR(machine->io().Map({"pic-slave", 0xa0, 2, &pic->slave_ports_, byte}).status());
-  PT_RETURN_IF_ERROR(machine->io().Map({"elcr", 0x4d0, 2, &pic->elcr_ports_, byte}).status());
+  PT_RETURN_IF_ERROR(machine->io().Map({"elcr", 0x4d0, 1, &pic->elcr_master_, byte}).status());
+  PT_RETURN_IF_ERROR(machine->io().Map({"elcr", 0x4d1, 1, &pic->elcr_slave_, byte}).status());
   machine->irq().AddListener(pic.get());
   return pic;
 }
@@ -144,7 +145,7 @@ uint64_t Pic::ChipPorts::Read(uint64_t offset, unsigned width) {
     chip.poll = false;
     return pic_->PollRead(chip_);
   }
-  if ((offset & 1) == 0) return chip.read_isr ? chip.isr : chip.irr;
+  if (offset == 0) return chip.read_isr ? chip.isr : chip.irr;  // QEMU: other offsets are +1
   return chip.imr;
 }
 
@@ -152,7 +153,7 @@ void Pic::ChipPorts::Write(uint64_t offset, unsigned width, uint64_t value) {
   Chip& chip = pic_->chips_[chip_];
   const uint8_t val = static_cast<uint8_t>(value);
   const uint64_t tag = uint64_t(chip_) << 8 | val;
-  if ((offset & 1) == 0) {
+  if (offset == 0) {
     if (val & 0x10) {  // ICW1
       pic_->InitReset(chip);
       chip.init_state = 1;
@@ -224,11 +225,11 @@ void Pic::ChipPorts::Write(uint64_t offset, unsigned width, uint64_t value) {
 }
 
 uint64_t Pic::ElcrPorts::Read(uint64_t offset, unsigned width) {
-  return pic_->chips_[offset & 1].elcr;
+  return pic_->chips_[chip_].elcr;
 }
 
 void Pic::ElcrPorts::Write(uint64_t offset, unsigned width, uint64_t value) {
-  Chip& chip = pic_->chips_[offset & 1];
+  Chip& chip = pic_->chips_[chip_];
   chip.elcr = static_cast<uint8_t>(value) & chip.elcr_mask;
 }
 

@@ -65,12 +65,13 @@ class Pic : public sim::Device, public sim::IrqListener {
   };
   class ElcrPorts : public sim::IoRegion {
    public:
-    explicit ElcrPorts(Pic* pic) : pic_(pic) {}
+    ElcrPorts(Pic* pic, int chip) : pic_(pic), chip_(chip) {}
     uint64_t Read(uint64_t offset, unsigned width) override;
     void Write(uint64_t offset, unsigned width, uint64_t value) override;
 
    private:
     Pic* pic_;
+    int chip_;  // one register per chip; every byte of a wider access reaches it
   };
 
   explicit Pic(sim::Machine* machine);
@@ -86,7 +87,7 @@ class Pic : public sim::Device, public sim::IrqListener {
   sim::Machine* machine_;
   std::array<Chip, 2> chips_;
   ChipPorts master_ports_{this, 0}, slave_ports_{this, 1};
-  ElcrPorts elcr_ports_{this};
+  ElcrPorts elcr_master_{this, 0}, elcr_slave_{this, 1};
 };
 
 }  // namespace portrace::devices

@@ -106,21 +106,23 @@ void Piix4Pm::UpdatePlacement() {
 
 uint64_t Piix4Pm::Block::Read(uint64_t offset, unsigned width) {
   switch (kind_) {
+    // As QEMU's handlers: exact offsets (a widened unaligned access arrives at an odd one).
     case kEvent:
-      return (offset & 2) ? pm_->enable_ : pm_->Status();
+      return offset == 0 ? pm_->Status() : offset == 2 ? pm_->enable_ : 0;
     case kControl:
-      return pm_->control_value_;
+      return offset < 2 ? pm_->control_value_ >> (8 * offset) : 0;
     case kTimer:
       return pm_->TimerValue();
     default:
-      return (offset & 1) ? pm_->apm_status_ : pm_->apm_control_;
+      return offset == 0 ? pm_->apm_control_ : pm_->apm_status_;
   }
 }
 
 void Piix4Pm::Block::Write(uint64_t offset, unsigned width, uint64_t value) {
   switch (kind_) {
     case kEvent:
-      if (offset & 2) {
+      if (offset != 0 && offset != 2) return;
+      if (offset == 2) {
         pm_->enable_ = static_cast<uint16_t>(value);
         pm_->CalcOverflowTime();
       } else {
@@ -136,7 +138,7 @@ void Piix4Pm::Block::Write(uint64_t offset, unsigned width, uint64_t value) {
     case kTimer:
       return;
     default:
-      if (offset & 1) {
+      if (offset != 0) {
         pm_->apm_status_ = static_cast<uint8_t>(value);
       } else {
         pm_->apm_control_ = static_cast<uint8_t>(value);
