@@ -1,12 +1,15 @@
 #include "sim/machine_builder.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
+#include "devices/nic/ne2k_pci.h"
+#include "devices/nic/nic_options.h"
 #include "devices/pc/legacy_pc.h"
 #include "devices/pc/piix4_pm.h"
 #include "devices/pc/std_vga.h"
@@ -41,9 +44,15 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     return absl::UnimplementedError(
         absl::StrCat("--drive=", options.drives[0], ": IDE drives are not modelled yet"));
   }
-  if (!options.nics.empty()) {
-    return absl::UnimplementedError(
-        absl::StrCat("--nic=", options.nics[0], ": NICs are not modelled yet"));
+  std::vector<devices::NicOptions> nics;
+  for (size_t i = 0; i < options.nics.size(); ++i) {
+    PT_ASSIGN_OR_RETURN(devices::NicOptions nic,
+                        devices::ParseNicOptions(options.nics[i], static_cast<int>(i)));
+    if (nic.model != devices::NicModel::kNe2kPci) {
+      return absl::UnimplementedError(absl::StrCat(
+          "--nic=", options.nics[i], ": only model=ne2k_pci is modelled yet (its PCI identity)"));
+    }
+    nics.push_back(nic);
   }
   PT_ASSIGN_OR_RETURN(std::unique_ptr<PciBus> created_bus, PciBus::Create(machine.get()));
   PciBus& bus = *machine->AddDevice(std::move(created_bus));
@@ -70,6 +79,17 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
                         devices::XenPlatform::Create(machine.get(), &bus, kPlatformDevfn, options));
     machine->AddDevice(std::move(platform));
     PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kNicDevfn, PlaceholderModel::kRtl8139));
+  }
+  // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices.
+  int slot = 2;
+  for (const devices::NicOptions& nic : nics) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function, devices::Ne2kPci::Create(nic));
+    devices::Ne2kPci* added = machine->AddDevice(std::move(function));
+    absl::Status attached = absl::ResourceExhaustedError("no free PCI slot for a NIC");
+    for (; slot < 32 && !attached.ok(); ++slot) {
+      attached = bus.Attach(devices::PciDevfn(slot, 0), added);
+    }
+    PT_RETURN_IF_ERROR(attached);
   }
   return machine;
 }
