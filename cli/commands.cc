@@ -63,6 +63,18 @@ const FlagSpec kNicFlag = {"nic", "OPTIONS",
                            "a NIC in QEMU's -nic syntax (model=ne2k_pci|ne2k_isa|rtl8139, mac=)",
                            /*repeatable=*/true};
 
+const FlagSpec kDefaultsFlag = {"defaults", "",
+                                "QEMU's defaults (as without -nodefaults): serial port 0x3f8, an "
+                                "empty floppy drive in the CMOS, std VGA's PCI function at 00:02.0"};
+const FlagSpec kSerialFlag = {"serial", "", "a 16550 UART at 0x3f8, IRQ 4 (QEMU -serial)"};
+const FlagSpec kVgaFlag = {"vga", "std|none",
+                           "std VGA's PCI identity at 00:02.0 (1234:1111, BARs, ROM register)"};
+const FlagSpec kBootFlag = {"boot", "order=DEVICES",
+                            "boot order as QEMU's -boot reports it in the CMOS (default cad)"};
+const FlagSpec kRtcBaseFlag = {"rtc-base", "YYYY-MM-DDTHH:MM:SS",
+                               "the RTC's time (UTC) at virtual time 0 (default "
+                               "2026-01-01T00:00:00)"};
+
 const FlagSpec kFromFlag = {"from", "FORMAT", "input format (trace, qtest); sniffed if not given"};
 
 const CommandSpec kReplaySpec = {
@@ -72,7 +84,7 @@ const CommandSpec kReplaySpec = {
     "of what happened.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kFromFlag},
+     kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag},
     1,
     1,
 };
@@ -91,6 +103,11 @@ const CommandSpec kAnalyzeSpec = {
      kDmDomidFlag,
      kDriveFlag,
      kNicFlag,
+     kDefaultsFlag,
+     kSerialFlag,
+     kVgaFlag,
+     kBootFlag,
+     kRtcBaseFlag,
      kFromFlag,
      {"format", "text|json", "report format (default text)"},
      {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
@@ -114,7 +131,7 @@ const CommandSpec kQtestSpec = {
     "-accel qtest), FAIL Unknown command '<word>', ERR <reason> for bad arguments (where QEMU\n"
     "would abort). Blank lines and lines starting with # are not requests and get no reply.",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag,
-     kNicFlag},
+     kNicFlag, kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag},
     0,
     1,
 };
@@ -147,7 +164,7 @@ const CommandSpec kStatsSpec = {
     "port and width, reads and writes, the time span.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kFromFlag},
+     kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag},
     1,
     1,
 };
@@ -220,6 +237,19 @@ absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
   options.xenstore_nodes = args.GetAll("xenstore");
   options.drives = args.GetAll("drive");
   options.nics = args.GetAll("nic");
+  options.qemu_defaults = args.Has("defaults");
+  options.serial = args.Has("serial");
+  options.vga = args.Get("vga");
+  options.rtc_base = args.Get("rtc-base");
+  if (args.Has("boot")) {
+    const std::string boot_value = args.Get("boot");
+    absl::string_view boot = boot_value;
+    if (!absl::ConsumePrefix(&boot, "order=")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--boot=", boot, ": expected order=DEVICES (e.g. order=c)"));
+    }
+    options.boot_order = std::string(boot);
+  }
   for (const auto& [flag, field] :
        {std::pair<const char*, uint16_t*>{"domid", &options.guest_domid},
         {"dm-domid", &options.device_model_domid}}) {

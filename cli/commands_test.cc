@@ -228,7 +228,7 @@ TEST(CommandsTest, DivergenceIsGroupedByDeviceAndCanBeIgnored) {
   Result r = Portrace({"analyze", "--machine=pc", "testdata/golden/divergence.qlog"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   ExpectGolden("analyze-divergence-pc.txt", r.out);
-  EXPECT_THAT(r.out, HasSubstr("inb 0x71 (no device): the trace recorded 0x26, the model answered 0xff"));
+  EXPECT_THAT(r.out, HasSubstr("inb 0x71 (rtc): the trace recorded 0x26, the model answered 0x0"));
   EXPECT_THAT(r.out, HasSubstr("[x2, last #7]"));
   EXPECT_THAT(r.out, HasSubstr("inl 0xcfc (pci-config-data): the trace recorded 0x70008086"));
   Result ignored = Portrace({"analyze", "--machine=pc", "--ignore-port=0x70-0x71",

@@ -1,6 +1,7 @@
 #include "sim/machine_builder.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -8,6 +9,11 @@
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
+#include "devices/nic/ne2k_pci.h"
+#include "devices/nic/nic_options.h"
+#include "devices/pc/legacy_pc.h"
+#include "devices/pc/piix4_pm.h"
+#include "devices/pc/std_vga.h"
 #include "devices/platform/xen_platform.h"
 
 namespace portrace::sim {
@@ -39,9 +45,15 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     return absl::UnimplementedError(
         absl::StrCat("--drive=", options.drives[0], ": IDE drives are not modelled yet"));
   }
-  if (!options.nics.empty()) {
-    return absl::UnimplementedError(
-        absl::StrCat("--nic=", options.nics[0], ": NICs are not modelled yet"));
+  std::vector<devices::NicOptions> nics;
+  for (size_t i = 0; i < options.nics.size(); ++i) {
+    PT_ASSIGN_OR_RETURN(devices::NicOptions nic,
+                        devices::ParseNicOptions(options.nics[i], static_cast<int>(i)));
+    if (nic.model != devices::NicModel::kNe2kPci) {
+      return absl::UnimplementedError(absl::StrCat(
+          "--nic=", options.nics[i], ": only model=ne2k_pci is modelled yet (its PCI identity)"));
+    }
+    nics.push_back(nic);
   }
   PT_ASSIGN_OR_RETURN(std::unique_ptr<PciBus> created_bus, PciBus::Create(machine.get()));
   PciBus& bus = *machine->AddDevice(std::move(created_bus));
@@ -53,7 +65,16 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   PT_RETURN_IF_ERROR(AttachTo(bus, kIsaBridgeDevfn, piix3));
   bus.set_reset_control(piix3->reset_control(), devices::Piix3::reset_control_rules());
   PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kIdeDevfn, PlaceholderModel::kPiix3Ide));
-  PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kPmDevfn, PlaceholderModel::kPiix4Pm));
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm, devices::Piix4Pm::Create(machine.get()));
+  PT_RETURN_IF_ERROR(AttachTo(bus, kPmDevfn, machine->AddDevice(std::move(pm))));
+  PT_RETURN_IF_ERROR(devices::AddLegacyDevices(machine.get(), options).status());
+  if (options.vga == "std" || (options.vga.empty() && options.qemu_defaults)) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::StdVga> vga, devices::StdVga::Create());
+    PT_RETURN_IF_ERROR(AttachTo(bus, kVgaDevfn, machine->AddDevice(std::move(vga))));
+  } else if (!options.vga.empty() && options.vga != "none") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--vga=", options.vga, ": expected std or none"));
+  }
   if (machine->profile().name == "pc") {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::FwCfg> fw_cfg,
                         devices::FwCfg::Create(machine.get(), options.ram_bytes));
@@ -64,6 +85,17 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
                         devices::XenPlatform::Create(machine.get(), &bus, kPlatformDevfn, options));
     machine->AddDevice(std::move(platform));
     PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kNicDevfn, PlaceholderModel::kRtl8139));
+  }
+  // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices.
+  int slot = 2;
+  for (const devices::NicOptions& nic : nics) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function, devices::Ne2kPci::Create(nic));
+    devices::Ne2kPci* added = machine->AddDevice(std::move(function));
+    absl::Status attached = absl::ResourceExhaustedError("no free PCI slot for a NIC");
+    for (; slot < 32 && !attached.ok(); ++slot) {
+      attached = bus.Attach(devices::PciDevfn(slot, 0), added);
+    }
+    PT_RETURN_IF_ERROR(attached);
   }
   return machine;
 }

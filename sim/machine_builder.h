@@ -27,6 +27,8 @@ inline constexpr int kHostBridgeDevfn = devices::PciDevfn(0, 0);
 inline constexpr int kIsaBridgeDevfn = devices::PciDevfn(1, 0);
 inline constexpr int kIdeDevfn = devices::PciDevfn(1, 1);
 inline constexpr int kPmDevfn = devices::PciDevfn(1, 3);
+// std VGA's identity (--vga=std or --defaults), as QEMU places it.
+inline constexpr int kVgaDevfn = devices::PciDevfn(2, 0);
 // Where the Xen platform device's PCI function goes on the xen-* machines.
 inline constexpr int kPlatformDevfn = devices::PciDevfn(3, 0);
 inline constexpr int kNicDevfn = devices::PciDevfn(4, 0);

@@ -1,0 +1,52 @@
+#include "devices/nic/ne2k_pci.h"
+
+#include "gtest/gtest.h"
+#include "sim/machine.h"
+#include "sim/machine_builder.h"
+
+namespace portrace::devices {
+namespace {
+
+uint32_t Config(sim::Machine& m, uint32_t address) {
+  m.io().Write(0xcf8, 4, address);
+  return m.io().Read(0xcfc, 4);
+}
+
+// As QEMU 7.2 shows `-M pc -nodefaults -nic user,model=ne2k_pci` (00:02.0) and the default pc
+// machine with std VGA (00:03.0).
+TEST(Ne2kPciTest, IdentityAndSizingAsQemu) {
+  const struct {
+    bool defaults;
+    uint32_t base;
+  } cases[] = {{false, 0x80001000}, {true, 0x80001800}};
+  for (const auto& c : cases) {
+    sim::MachineOptions options;
+    options.name = "pc";
+    options.qemu_defaults = c.defaults;
+    options.nics = {"user,model=ne2k_pci"};
+    absl::StatusOr<std::unique_ptr<sim::Machine>> m = sim::BuildMachine(options);
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_EQ(Config(**m, c.base), 0x802910ecu);
+    EXPECT_EQ(Config(**m, c.base + 8), 0x02000000u);
+    EXPECT_EQ(Config(**m, c.base + 0x10), 0x1u);
+    EXPECT_EQ(Config(**m, c.base + 0x3c), 0x100u);
+    for (uint32_t reg : {0x10u, 0x30u}) {
+      (*m)->io().Write(0xcf8, 4, c.base + reg);
+      (*m)->io().Write(0xcfc, 4, 0xffffffff);
+    }
+    EXPECT_EQ(Config(**m, c.base + 0x10), 0xffffff01u);
+    EXPECT_EQ(Config(**m, c.base + 0x30), 0xfffc0001u);
+  }
+}
+
+TEST(Ne2kPciTest, OtherModelsNotYet) {
+  sim::MachineOptions options;
+  options.name = "pc";
+  options.nics = {"model=rtl8139"};
+  absl::StatusOr<std::unique_ptr<sim::Machine>> m = sim::BuildMachine(options);
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_NE(m.status().message().find("only model=ne2k_pci"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace portrace::devices
