@@ -75,7 +75,9 @@ const FlagSpec kRtcBaseFlag = {"rtc-base", "YYYY-MM-DDTHH:MM:SS",
                                "the RTC's time (UTC) at virtual time 0 (default "
                                "2026-01-01T00:00:00)"};
 
-const FlagSpec kFromFlag = {"from", "FORMAT", "input format (trace, qtest); sniffed if not given"};
+const FlagSpec kFromFlag = {"from", "FORMAT",
+                            "input format (trace, qtest, qlog, qemu-trace, kvm-pio, xentrace); "
+                            "sniffed if not given"};
 
 const CommandSpec kReplaySpec = {
     "replay",
