@@ -143,7 +143,7 @@ std::vector<std::string> QemuReplies(const Script& script) {
     std::string reply(line);
     while (!reply.empty() && reply.back() == '\n') reply.pop_back();
     replies.push_back(reply);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(request.rfind("out", 0) == 0 ? 6 : 2));
   }
   close(to_qemu[1]);
   kill(pid, SIGKILL);

@@ -28,7 +28,7 @@ for script in "$@"; do
     printf '%s\n' "$request" >&"${QEMU[1]}"
     IFS= read -r -t 20 reply <&"${QEMU[0]}" || break
     printf '%s\n' "$reply" >> "$tmp/replies"
-    sleep 0.002
+    case $request in out*) sleep 0.006 ;; *) sleep 0.002 ;; esac
   done < "$tmp/requests"
   kill "$QEMU_PID" 2>/dev/null || true
   wait "$QEMU_PID" 2>/dev/null || true

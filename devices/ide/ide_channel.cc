@@ -342,22 +342,25 @@ uint32_t IdeChannel::ReadRegister(int reg, unsigned width) {
     }
     return value;
   }
+  if (reg == 0) {
+    // QEMU 7.2 serves a byte read of the data port as a 16-bit data read cut to its low byte.
+    Publish("data-width", 1, absl::StrCat(Who(s), ": byte read of the data port"));
+    return ReadRegister(0, 2) & 0xff;
+  }
   const bool hob = control_ & kCtrlHob;
   const bool none = NothingSelectable(s);
+  const bool no_drives = !Present(*drives_[0]) && !Present(*drives_[1]);
   switch (reg) {
-    case 0:
-      Publish("data-width", 1, absl::StrCat(Who(s), ": byte read of the data port"));
-      return 0xff;
     case 1:
       return none ? 0 : hob ? s.hob_feature : s.error;
     case 2:
-      return none ? 0 : hob ? s.hob_nsector : (s.nsector & 0xff);
+      return no_drives ? 0 : hob ? s.hob_nsector : (s.nsector & 0xff);
     case 3:
-      return none ? 0 : hob ? s.hob_sector : s.sector;
+      return no_drives ? 0 : hob ? s.hob_sector : s.sector;
     case 4:
-      return none ? 0 : hob ? s.hob_lcyl : s.lcyl;
+      return no_drives ? 0 : hob ? s.hob_lcyl : s.lcyl;
     case 5:
-      return none ? 0 : hob ? s.hob_hcyl : s.hcyl;
+      return no_drives ? 0 : hob ? s.hob_hcyl : s.hcyl;
     case 6:
       return (!Present(*drives_[0]) && !Present(*drives_[1])) ? 0 : s.select;
     default: {
@@ -387,9 +390,15 @@ void IdeChannel::WriteRegister(int reg, unsigned width, uint32_t value) {
     }
     return;
   }
+  if (reg == 0) {
+    // Likewise a byte write is a 16-bit data write of the byte.
+    Publish("data-width", 1, absl::StrCat(Who(s), ": byte write of the data port"));
+    WriteRegister(0, 2, value & 0xff);
+    return;
+  }
   const uint8_t val = static_cast<uint8_t>(value);
   if (reg != 7 && (s.status & (kBusyStat | kDrqStat))) {
-    Publish(reg == 0 ? "data-width" : "register-write-while-busy", reg,
+    Publish("register-write-while-busy", reg,
             absl::StrFormat("%s: write of 0x%02x to register %d while %s", Who(s), val, reg,
                             (s.status & kBusyStat) ? "BSY" : "DRQ"));
     return;
@@ -399,9 +408,6 @@ void IdeChannel::WriteRegister(int reg, unsigned width, uint32_t value) {
     f(*drives_[1]);
   };
   switch (reg) {
-    case 0:
-      Publish("data-width", 1, absl::StrCat(Who(s), ": byte write of the data port"));
-      break;
     case 1:
       control_ &= ~kCtrlHob;
       both([val](Drive& d) { d.hob_feature = d.feature; d.feature = val; });
@@ -1034,6 +1040,10 @@ void IdeChannel::AtapiCommand(Drive& s) {
       }
       std::vector<uint8_t> b = action == 0 ? AtapiModeSense(cdb[2] & 0x3f, s.tray_locked)
                                            : std::vector<uint8_t>();
+      if ((cdb[2] & 0x3f) == 0x0e && b.size() == 24) {
+        // QEMU fills only the header and the odd volume bytes; the rest is what the buffer held.
+        for (int i : {10, 11, 12, 13, 14, 15, 16, 18, 20, 22}) b[i] = s.buffer[i];
+      }
       if (b.empty()) {
         AtapiError(s, kIllegalRequest, kAscInvalidField);
         return;
@@ -1161,7 +1171,7 @@ void IdeChannel::DmaCallback(Drive& s) {
     }
     n = s.nsector;
     const int64_t prep = PrepareBuffer(s, n * 512);
-    if (prep < 512) {
+    if (prep < n * 512) {  // QEMU 7.2: PRDs too short for the request move nothing
       Publish("dma-without-prd", bm_.addr,
               absl::StrFormat("%s: PRD table at 0x%x describes %d bytes, %d needed", Who(s),
                               bm_.addr, prep, n * 512));
