@@ -200,6 +200,30 @@ TEST(Piix3IdeTest, BadDrivesAreRefused) {
   }
 }
 
+// The platform device's unplug mask (protocol.md §c, upstream QEMU): bit 2 removes every IDE
+// disk but the primary master, bit 0 every disk; CD-ROMs stay.
+TEST(Piix3IdeTest, PlatformUnplugRemovesDisksKeepsCdroms) {
+  sim::MachineOptions options;
+  options.name = "xen-upstream";
+  options.drives = {kDisk, "file=testdata/fidelity/ide-disk.img,index=1", kCd};
+  absl::StatusOr<std::unique_ptr<sim::Machine>> built = sim::BuildMachine(options);
+  ASSERT_TRUE(built.ok()) << built.status();
+  sim::Machine& m = **built;
+  auto status_of = [&m](uint32_t base, uint8_t select) {
+    m.io().Write(base + 6, 1, select);
+    return m.io().Read(base + 7, 1);
+  };
+  EXPECT_EQ(status_of(0x1f0, 0xa0), 0x50u);
+  EXPECT_EQ(status_of(0x1f0, 0xb0), 0x50u);
+  m.io().Write(0x10, 2, 0x4);  // aux disks
+  EXPECT_EQ(status_of(0x1f0, 0xa0), 0x50u);
+  EXPECT_EQ(status_of(0x1f0, 0xb0), 0x00u);  // the slave disk is gone
+  m.io().Write(0x10, 2, 0x1);  // all disks
+  EXPECT_EQ(status_of(0x1f0, 0xa0), 0x00u);
+  EXPECT_EQ(status_of(0x170, 0xa0), 0x50u);  // the CD-ROM stays
+  EXPECT_EQ(m.io().Read(0x174, 1), 0x14u);
+}
+
 // Garbage port sequences (a fixed-seed LCG, no wall time): nothing crashes, hangs or grows.
 TEST(Piix3IdeTest, HostileSequencesSurvive) {
   auto m = Build({kDisk, kCd});
