@@ -871,6 +871,12 @@ void IdeChannel::AtapiReply(Drive& s, const std::vector<uint8_t>& reply, int max
   s.packet_transfer_size = size;
   s.io_buffer_size = size;
   s.elementary_transfer_size = 0;
+  s.io_buffer_index = 0;
+  if (s.atapi_dma) {
+    s.status = kReadyStat | kSeekStat | kDrqStat;
+    StartDma(s, DmaCmd::kAtapi);
+    return;
+  }
   s.status = kReadyStat | kSeekStat;
   s.io_buffer_index = 0;
   AtapiReplyEnd(s);
@@ -943,12 +949,6 @@ void IdeChannel::AtapiCommand(Drive& s) {
     SetIrq();
     return;
   }
-  if (s.atapi_dma && !(flags & kNonData) && (flags & kKnown)) {
-    // ATAPI DMA is not modelled: refuse it the way a drive without DMA would.
-    AbortCommand(s);
-    SetIrq();
-    return;
-  }
   switch (op) {
     case 0x00:  // TEST UNIT READY
     case 0x1b:  // START STOP UNIT
@@ -998,6 +998,13 @@ void IdeChannel::AtapiCommand(Drive& s) {
       }
       s.lba = lba;
       s.packet_transfer_size = static_cast<int>(std::min<uint64_t>(count * uint64_t{2048}, 0x7fffffff));
+      if (s.atapi_dma) {
+        s.io_buffer_size = 0;
+        s.cd_sector_size = 2048;
+        s.status = kReadyStat | kSeekStat | kDrqStat | kBusyStat;
+        StartDma(s, DmaCmd::kAtapi);
+        return;
+      }
       s.elementary_transfer_size = 0;
       s.io_buffer_index = 2048;
       s.cd_sector_size = 2048;
@@ -1083,8 +1090,10 @@ void IdeChannel::GuestWrite(uint64_t address, const uint8_t* data, uint64_t leng
 }
 
 void IdeChannel::StartDma(Drive& s, DmaCmd cmd) {
-  s.status = kReadyStat | kSeekStat | kDrqStat;
-  s.io_buffer_size = 0;
+  if (cmd != DmaCmd::kAtapi) {
+    s.status = kReadyStat | kSeekStat | kDrqStat;
+    s.io_buffer_size = 0;
+  }
   s.dma_cmd = cmd;
   bm_.pending_unit = s.unit;
   bm_.cur_prd_last = false;
@@ -1138,7 +1147,74 @@ void IdeChannel::SetInactive(bool more) {
   }
 }
 
+bool IdeChannel::DmaWriteBuffer(Drive& s) {
+  for (;;) {
+    int64_t l = s.io_buffer_size - s.io_buffer_index;
+    if (l <= 0) break;
+    if (bm_.cur_prd_len == 0) {
+      if (bm_.cur_prd_last || bm_.cur_addr - bm_.addr >= kBmdmaPage) return false;
+      uint8_t prd[8];
+      GuestRead(bm_.cur_addr, prd, 8);
+      bm_.cur_addr += 8;
+      const uint32_t addr = prd[0] | prd[1] << 8 | prd[2] << 16 | uint32_t{prd[3]} << 24;
+      const uint32_t size = prd[4] | prd[5] << 8 | prd[6] << 16 | uint32_t{prd[7]} << 24;
+      uint32_t len = size & 0xfffe;
+      if (len == 0) len = 0x10000;
+      bm_.cur_prd_len = len;
+      bm_.cur_prd_addr = addr;
+      bm_.cur_prd_last = size & 0x80000000u;
+    }
+    l = std::min<int64_t>(l, bm_.cur_prd_len);
+    if (s.io_buffer_index < 0 || s.io_buffer_index + l > static_cast<int64_t>(s.buffer.size())) {
+      return false;
+    }
+    GuestWrite(bm_.cur_prd_addr, s.buffer.data() + s.io_buffer_index, static_cast<uint64_t>(l));
+    bm_.cur_prd_addr += static_cast<uint32_t>(l);
+    bm_.cur_prd_len -= static_cast<uint32_t>(l);
+    s.io_buffer_index += static_cast<int>(l);
+  }
+  return true;
+}
+
+void IdeChannel::AtapiDmaCallback(Drive& s) {
+  for (int round = 0; round < 1 << 16; ++round) {
+    if (s.io_buffer_size > 0) {
+      if (s.lba != -1) s.lba += s.io_buffer_size >> 11;
+      s.packet_transfer_size -= static_cast<int>(s.io_buffer_size);
+      if (!DmaWriteBuffer(s)) {
+        Publish("dma-without-prd", bm_.addr,
+                absl::StrFormat("%s: PRD table at 0x%x ran out during an ATAPI transfer", Who(s),
+                                bm_.addr));
+        SetInactive(false);
+        return;
+      }
+    }
+    if (s.packet_transfer_size <= 0) {
+      s.status = kReadyStat | kSeekStat;
+      s.nsector = (s.nsector & ~7) | 0x02 | 0x01;
+      s.transfer_done = true;
+      SetIrq();
+      SetInactive(false);
+      return;
+    }
+    s.io_buffer_index = 0;
+    int n = s.packet_transfer_size >> 11;
+    n = std::min(n, 32);  // what the 64 KiB buffer holds
+    s.io_buffer_size = int64_t{n} * 2048;
+    if (n == 0 || !s.image || !s.image->Read(static_cast<uint64_t>(s.lba) * 4, uint64_t(n) * 4, s.buffer.data())) {
+      AtapiError(s, kIllegalRequest, kAscLbaOutOfRange);
+      SetInactive(false);
+      return;
+    }
+  }
+  SetInactive(false);
+}
+
 void IdeChannel::DmaCallback(Drive& s) {
+  if (s.dma_cmd == DmaCmd::kAtapi && bus_master_enabled_()) {
+    AtapiDmaCallback(s);
+    return;
+  }
   if (!bus_master_enabled_()) {
     Publish("dma-bus-master-off", s.unit,
             absl::StrCat(Who(s), ": DMA started with PCI bus mastering off"));

@@ -75,7 +75,7 @@ class IdeChannel {
 
  private:
   enum class End : uint8_t { kDummy, kStop, kSectorRead, kSectorWrite, kAtapiCmd, kAtapiReply };
-  enum class DmaCmd : uint8_t { kNone, kRead, kWrite };
+  enum class DmaCmd : uint8_t { kNone, kRead, kWrite, kAtapi };
 
   Drive& active() { return *drives_[unit_]; }
   bool Present(const Drive& d) const;
@@ -117,6 +117,10 @@ class IdeChannel {
   // Bus-master DMA.
   void StartDma(Drive& s, DmaCmd cmd);
   void DmaCallback(Drive& s);
+  // QEMU's ide_atapi_cmd_read_dma_cb: an ATAPI reply or CD sectors through the PRD table.
+  void AtapiDmaCallback(Drive& s);
+  // QEMU's bmdma_rw_buf towards guest memory; false when the PRD table ran out.
+  bool DmaWriteBuffer(Drive& s);
   int64_t PrepareBuffer(Drive& s, int64_t limit);
   void SetInactive(bool more);
   void GuestRead(uint64_t address, uint8_t* out, uint64_t length);
