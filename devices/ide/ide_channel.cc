@@ -100,6 +100,8 @@ constexpr std::array<uint8_t, 256> MakeAtapiTable() {
   t[0x2b] = kKnown | kCheckReady | kNonData;  // SEEK
   t[0x43] = kKnown | kCheckReady;             // READ TOC
   t[0x46] = kKnown | kAllowUa;                // GET CONFIGURATION
+  t[0x4a] = kKnown | kAllowUa;                // GET EVENT STATUS NOTIFICATION
+  t[0x51] = kKnown | kCheckReady;             // READ DISC INFORMATION
   t[0x5a] = kKnown;                           // MODE SENSE(10)
   t[0xa8] = kKnown | kCheckReady;             // READ(12)
   t[0xbb] = kKnown | kNonData;                // SET SPEED
@@ -1037,6 +1039,40 @@ void IdeChannel::AtapiCommand(Drive& s) {
       }
       const int max_len = std::min<int>(Be16(cdb + 7), 512);
       AtapiReply(s, AtapiGetConfiguration(s.nb_sectors, max_len), max_len);
+      return;
+    }
+    case 0x4a: {  // GET EVENT STATUS NOTIFICATION: polled, media class only
+      if (!(cdb[1] & 0x01)) {
+        AtapiError(s, kIllegalRequest, kAscInvalidField);
+        return;
+      }
+      std::vector<uint8_t> b(8, 0);
+      b[3] = 1 << 4;  // supported: media events
+      size_t used = 4;
+      if (cdb[4] & (1 << 4)) {
+        b[2] = 4;
+        b[4] = 0;                           // no change
+        b[5] = cd_sectors > 0 ? 0x02 : 0;   // media present
+        used = 8;
+      } else {
+        b[2] = 0x80;  // no event available
+      }
+      b[1] = static_cast<uint8_t>(used - 4);
+      b.resize(used);
+      AtapiReply(s, b, Be16(cdb + 7));
+      return;
+    }
+    case 0x51: {  // READ DISC INFORMATION
+      if (cdb[1] & 7) {
+        AtapiError(s, kIllegalRequest, kAscInvalidField);
+        return;
+      }
+      std::vector<uint8_t> b(34, 0);
+      b[1] = 32;
+      b[2] = 0x0e;
+      b[3] = b[4] = b[5] = b[6] = 1;
+      b[7] = 0x20;
+      AtapiReply(s, b, Be16(cdb + 7));
       return;
     }
     case 0x5a: {  // MODE SENSE(10)
