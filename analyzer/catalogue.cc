@@ -9,6 +9,21 @@ using S = Severity;
 
 // Sorted by id (checked by catalogue_test). Platform ids and severities: protocol.md §h.
 constexpr FindingType kCatalogue[] = {
+    {"ide.absent-drive", S::kWarning, "IDE command to a drive that is not there"},
+    {"ide.command-while-busy", S::kError, "IDE command written while BSY or DRQ: ignored"},
+    {"ide.data-width", S::kWarning, "IDE data port accessed as a byte"},
+    {"ide.data-without-drq", S::kWarning, "IDE data port accessed while DRQ is clear"},
+    {"ide.dma-bus-master-off", S::kError, "IDE DMA started with PCI bus mastering off"},
+    {"ide.dma-prd-unterminated", S::kWarning,
+     "IDE PRD table without an end-of-table bit in its first 4 KiB"},
+    {"ide.dma-without-prd", S::kError,
+     "IDE DMA whose PRD table describes less than the transfer: nothing moves"},
+    {"ide.lba-out-of-range", S::kError, "IDE transfer beyond the end of the medium"},
+    {"ide.read-past-end", S::kWarning, "IDE data read after the transfer ended"},
+    {"ide.register-write-while-busy", S::kWarning,
+     "IDE task-file register written while BSY or DRQ: ignored"},
+    {"ide.srst-during-transfer", S::kWarning, "IDE software reset in the middle of a transfer"},
+    {"ide.unknown-command", S::kWarning, "IDE or ATAPI command the drive does not implement"},
     {"io.bad-width", S::kWarning, "access at a width the device does not accept"},
     {"io.denied", S::kWarning, "access to a port the guest's permission bitmap denies"},
     {"io.straddle", S::kWarning, "access crossing the end of a device's range"},

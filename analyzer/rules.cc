@@ -1,6 +1,7 @@
 #include "analyzer/rules.h"
 
 #include "analyzer/divergence_rule.h"
+#include "analyzer/ide_rules.h"
 #include "analyzer/io_rules.h"
 #include "analyzer/platform_handshake_rules.h"
 #include "analyzer/platform_log_rules.h"
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profil
   rules.push_back(CreatePlatformHandshakeRules(profile));
   rules.push_back(CreatePlatformLogRules(profile));
   rules.push_back(CreatePlatformUnplugRules(profile));
+  rules.push_back(CreateIdeRules());
   return rules;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "devices/pc/fw_cfg.h"
+#include "devices/ide/piix3_ide.h"
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
@@ -41,10 +42,6 @@ absl::Status AddPlaceholder(Machine& machine, PciBus& bus, int devfn, Placeholde
 
 absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& options) {
   PT_ASSIGN_OR_RETURN(std::unique_ptr<Machine> machine, Machine::Create(options));
-  if (!options.drives.empty()) {
-    return absl::UnimplementedError(
-        absl::StrCat("--drive=", options.drives[0], ": IDE drives are not modelled yet"));
-  }
   std::vector<devices::NicOptions> nics;
   for (size_t i = 0; i < options.nics.size(); ++i) {
     PT_ASSIGN_OR_RETURN(devices::NicOptions nic,
@@ -64,7 +61,9 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   devices::Piix3* piix3 = machine->AddDevice(std::make_unique<devices::Piix3>());
   PT_RETURN_IF_ERROR(AttachTo(bus, kIsaBridgeDevfn, piix3));
   bus.set_reset_control(piix3->reset_control(), devices::Piix3::reset_control_rules());
-  PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kIdeDevfn, PlaceholderModel::kPiix3Ide));
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix3Ide> ide,
+                      devices::Piix3Ide::Create(machine.get(), options.drives));
+  PT_RETURN_IF_ERROR(AttachTo(bus, kIdeDevfn, machine->AddDevice(std::move(ide))));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm, devices::Piix4Pm::Create(machine.get()));
   PT_RETURN_IF_ERROR(AttachTo(bus, kPmDevfn, machine->AddDevice(std::move(pm))));
   PT_RETURN_IF_ERROR(devices::AddLegacyDevices(machine.get(), options).status());

@@ -1,9 +1,13 @@
-#!/bin/sh
+#!/bin/bash
 # Records QEMU's replies for the fidelity scripts in testdata/fidelity: for each NAME.qtest,
 # runs its requests (blank and comment lines dropped) through qemu-system-x86_64 with the
 # arguments of its "# qemu-args:" line and writes NAME.replies, one reply per request. Run by
 # hand after adding or changing a script; the suite compares portrace with these files, and with
 # QEMU itself when it is installed.
+#
+# Requests go one at a time, each after the previous reply plus a short pause, so that QEMU's
+# main loop finishes what a request started (IDE block I/O, DMA and SRST complete from bottom
+# halves and the thread pool); sim/qtest_fidelity_test.cc drives live QEMU the same way.
 #   tools/record_fidelity.sh [testdata/fidelity/NAME.qtest ...]
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,18 +21,17 @@ for script in "$@"; do
   [ -n "$args" ] || { echo "record_fidelity: $script has no '# qemu-args:' line" >&2; exit 2; }
   grep -v '^#' "$script" | grep -v '^$' > "$tmp/requests" || true
   want=$(wc -l < "$tmp/requests")
-  # QEMU keeps running after its qtest input ends (libqtest kills it), so wait for the replies.
+  : > "$tmp/replies"
   # shellcheck disable=SC2086
-  "$qemu" -S $args -display none -qtest stdio -qtest-log /dev/null \
-    < "$tmp/requests" > "$tmp/replies" 2>/dev/null &
-  pid=$!
-  waited=0
-  while [ "$(wc -l < "$tmp/replies")" -lt "$want" ] && kill -0 "$pid" 2>/dev/null && [ $waited -lt 600 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  coproc QEMU { exec "$qemu" -S $args -display none -qtest stdio -qtest-log /dev/null 2>/dev/null; }
+  while IFS= read -r request; do
+    printf '%s\n' "$request" >&"${QEMU[1]}"
+    IFS= read -r -t 20 reply <&"${QEMU[0]}" || break
+    printf '%s\n' "$reply" >> "$tmp/replies"
+    case $request in out*) sleep 0.006 ;; *) sleep 0.002 ;; esac
+  done < "$tmp/requests"
+  kill "$QEMU_PID" 2>/dev/null || true
+  wait "$QEMU_PID" 2>/dev/null || true
   got=$(wc -l < "$tmp/replies")
   [ "$got" -eq "$want" ] || { echo "record_fidelity: $script: $got replies for $want requests" >&2; exit 1; }
   cp "$tmp/replies" "${script%.qtest}.replies"

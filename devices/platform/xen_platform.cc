@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "devices/ide/ide_unplug.h"
 #include "devices/xenstore/xenstore_dump.h"
 
 namespace portrace::devices {
@@ -37,6 +38,25 @@ std::vector<std::string> PciUnplugTarget::RemoveClass(uint16_t class_code, int i
     if (bus_->Remove(devfn).ok()) removed.push_back(description);
   }
   return removed;
+}
+
+std::vector<std::string> PciUnplugTarget::UnplugIdeDisks(bool keep_primary_master) {
+  std::vector<std::string> removed;
+  for (int devfn = 0; devfn < kPciDevfnCount; ++devfn) {
+    auto* ide = dynamic_cast<IdeDiskUnplug*>(bus_->function(devfn));
+    if (ide == nullptr) continue;
+    for (std::string& r : ide->UnplugDisks(keep_primary_master)) removed.push_back(std::move(r));
+  }
+  return removed;
+}
+
+std::vector<std::string> PciUnplugTarget::UnplugIdeDisk(int index) {
+  for (int devfn = 0; devfn < kPciDevfnCount; ++devfn) {
+    if (auto* ide = dynamic_cast<IdeDiskUnplug*>(bus_->function(devfn))) {
+      return ide->UnplugDisk(index);
+    }
+  }
+  return {};
 }
 
 std::vector<std::string> PciUnplugTarget::UnplugScsiControllers() {

@@ -29,12 +29,13 @@ namespace portrace::devices {
 class PciUnplugTarget : public UnplugTarget {
  public:
   explicit PciUnplugTarget(PciBus* bus) : bus_(bus) {}
-  // No IDE disks are modelled yet (issue 5): the IDE controller stays, with nothing to remove.
-  std::vector<std::string> UnplugIdeDisks(bool keep_primary_master) override { return {}; }
+  // IDE disks go from the IDE function (devices/ide/ide_unplug.h); the controller and its
+  // CD-ROMs stay.
+  std::vector<std::string> UnplugIdeDisks(bool keep_primary_master) override;
   std::vector<std::string> UnplugScsiControllers() override;
   std::vector<std::string> UnplugNvmeControllers() override;
   std::vector<std::string> UnplugNics() override;
-  std::vector<std::string> UnplugIdeDisk(int index) override { return {}; }
+  std::vector<std::string> UnplugIdeDisk(int index) override;
   std::vector<std::string> UnplugNic(int index) override;
 
  private:
