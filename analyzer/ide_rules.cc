@@ -28,12 +28,20 @@ constexpr Mapping kMappings[] = {
     {"use-after-unplug", "platform.use-after-unplug"},
 };
 
+// IDENTIFY DEVICE (0xec) and IDENTIFY PACKET DEVICE (0xa1) are how drivers and firmware find
+// out what sits on a channel: sent to an absent drive, or the wrong one of the two to a disk or
+// a CD-ROM (which aborts it with its signature in the task file), they are probes, not mistakes.
+bool IsProbe(const sim::DeviceEvent& d) {
+  return (d.kind == "command-to-absent-drive" || d.kind == "unknown-command") &&
+         (d.value == 0xec || d.value == 0xa1);
+}
+
 class IdeRules : public Rule {
  public:
   absl::string_view name() const override { return "ide"; }
   void OnEvent(const sim::ReplayedEvent& event, FindingEmitter& out) override {
     for (const sim::DeviceEvent& d : event.device_events) {
-      if (d.device != "piix3-ide") continue;
+      if (d.device != "piix3-ide" || IsProbe(d)) continue;
       for (const Mapping& m : kMappings) {
         if (d.kind == m.kind) out.Emit(m.id, d.text);
       }

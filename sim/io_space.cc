@@ -233,7 +233,12 @@ bool IoSpace::Admit(uint32_t port, unsigned width, bool write) {
       return false;
     }
   }
-  for (unsigned i = 1; i < width; ++i) {
+  // A portio handler of this width takes the whole access at its port (QEMU's {offset, len 1,
+  // size 2} entries: the IDE data port), however short the region: not a straddle.
+  const bool portio_whole = first.mapping_id >= 0 &&
+                            first.rules.shape == AccessRules::Shape::kPortio &&
+                            first.rules.Action(port - first.base, width) == WidthAction::kDirect;
+  for (unsigned i = 1; i < width && !portio_whole; ++i) {
     const Slot& slot = SlotAt(port + i);
     if (&slot != &first) {
       const std::string detail = slot.mapping_id < 0 ? std::string("runs into unclaimed ports")

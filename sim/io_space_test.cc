@@ -175,6 +175,24 @@ TEST(IoSpaceTest, PortioSplitsWordsIntoBytesAndRefusesOtherWidths) {
   EXPECT_THAT(log.seen, ElementsAre("straddle 0x1f7/2", "bad-width 0x1f2/4"));
 }
 
+// QEMU's portio entries such as IDE's {0, 1, 2, ide_data_readw}: a one-port region whose handler
+// takes the whole word or dword; the access does not straddle into the next region.
+TEST(IoSpaceTest, PortioHandlerTakesItsWholeWidthAtAOnePortRegion) {
+  IoSpace io;
+  AnomalyLog log;
+  io.set_anomaly_sink(&log);
+  FakeRegion data({0x34, 0x12, 0x00, 0x00}), regs({0x01, 0x02});
+  ASSERT_TRUE(
+      io.Map(At("ide-data", 0x1f0, 1, &data, AccessRules::Portio(kWidths1 | kWidths2 | kWidths4)))
+          .ok());
+  ASSERT_TRUE(io.Map(At("ide-regs", 0x1f1, 7, &regs, AccessRules::Portio(kWidths1))).ok());
+  EXPECT_EQ(io.Read(0x1f0, 2), 0x1234u);
+  io.Write(0x1f0, 4, 0xdeadbeef);
+  EXPECT_THAT(data.calls, ElementsAre("r2@0", "w4@0=deadbeef"));
+  EXPECT_TRUE(regs.calls.empty());
+  EXPECT_TRUE(log.seen.empty());
+}
+
 TEST(IoSpaceTest, OpsAdjustSplitsWideAndWidensNarrowAccesses) {
   IoSpace io;
   AnomalyLog log;

@@ -35,10 +35,10 @@ cases = {
  "dma-bus-master-off-near": ("The same with bus mastering on.", [DISK], "pc", PCI + ["writel 0x1000 0x10000", "writel 0x1004 0x80000200", "outl 0xc004 0x1000"] + task(1, 1) + ["outb 0x1f7 0xc8", "outb 0xc000 0x9"]),
  "srst-during-transfer": ("SRST while a PIO read is half done.", [DISK], "pc", task(1, 1) + ["outb 0x1f7 0x20", "inw 0x1f0", "!ide.srst-during-transfer outb 0x3f6 0x6", "outb 0x3f6 0x2"]),
  "srst-during-transfer-near": ("SRST after the read is complete.", [DISK], "pc", task(1, 1) + ["outb 0x1f7 0x20"] + W256 + ["outb 0x3f6 0x6", "outb 0x3f6 0x2"]),
- "absent-drive": ("IDENTIFY to the absent primary slave.", [DISK], "pc", ["outb 0x1f6 0xb0", "!ide.absent-drive outb 0x1f7 0xec"]),
- "absent-drive-near": ("Probing the absent slave's status only.", [DISK], "pc", ["outb 0x1f6 0xb0", "inb 0x1f7", "outb 0x1f6 0xa0"]),
+ "absent-drive": ("READ SECTORS to the absent primary slave.", [DISK], "pc", ["outb 0x1f6 0xb0", "outb 0x1f2 0x1", "!ide.absent-drive outb 0x1f7 0x20"]),
+ "absent-drive-near": ("Probing the absent slave: its status, IDENTIFY and IDENTIFY PACKET (probes, not mistakes).", [DISK], "pc", ["outb 0x1f6 0xb0", "inb 0x1f7", "outb 0x1f7 0xec", "outb 0x1f7 0xa1", "outb 0x1f6 0xa0"]),
  "unknown-command": ("Command 0x55 and ATAPI opcode 0xff.", [DISK, CD], "pc", ["!ide.unknown-command outb 0x1f7 0x55", "outb 0x174 0x0", "outb 0x175 0x8", "outb 0x177 0xa0", "outw 0x170 0xff", "outw 0x170 0x0", "outw 0x170 0x0", "outw 0x170 0x0", "outw 0x170 0x0", "!ide.unknown-command outw 0x170 0x0"]),
- "unknown-command-near": ("IDENTIFY PACKET DEVICE and TEST UNIT READY on the CD-ROM.", [DISK, CD], "pc", ["outb 0x177 0xa1"] + ["inw 0x170"] * 256 + ["outb 0x177 0xa0"] + ["outw 0x170 0x0"] * 6),
+ "unknown-command-near": ("IDENTIFY PACKET DEVICE to the disk (a probe it aborts), then IDENTIFY PACKET DEVICE and TEST UNIT READY on the CD-ROM.", [DISK, CD], "pc", ["outb 0x1f7 0xa1", "outb 0x177 0xa1"] + ["inw 0x170"] * 256 + ["outb 0x177 0xa0"] + ["outw 0x170 0x0"] * 6),
  "use-after-unplug": ("Linux unplugs the IDE disks, then a command reaches the removed disk.", [DISK], "xen-upstream", ["inw 0x10", "inb 0x12", "outw 0x12 0x3", "outl 0x10 0x1", "inw 0x10", "outw 0x10 0x1", "!platform.use-after-unplug outb 0x1f7 0xec"]),
  "use-after-unplug-near": ("After the unplug only the CD-ROM, which stays, is used.", [DISK, CD], "xen-upstream", ["inw 0x10", "inb 0x12", "outw 0x12 0x3", "outl 0x10 0x1", "inw 0x10", "outw 0x10 0x1", "outb 0x177 0xa1"] + ["inw 0x170"] * 256),
 }
