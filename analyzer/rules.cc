@@ -1,7 +1,10 @@
 #include "analyzer/rules.h"
 
+#include <utility>
+
 #include "analyzer/divergence_rule.h"
 #include "analyzer/io_rules.h"
+#include "analyzer/pc_rules.h"
 #include "analyzer/platform_handshake_rules.h"
 #include "analyzer/platform_log_rules.h"
 #include "analyzer/platform_unplug_rules.h"
@@ -16,6 +19,7 @@ std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profil
   rules.push_back(CreatePlatformHandshakeRules(profile));
   rules.push_back(CreatePlatformLogRules(profile));
   rules.push_back(CreatePlatformUnplugRules(profile));
+  for (std::unique_ptr<Rule>& rule : CreatePcRules()) rules.push_back(std::move(rule));
   return rules;
 }
 
