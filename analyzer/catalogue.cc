@@ -20,6 +20,8 @@ constexpr FindingType kCatalogue[] = {
     {"pc.pit-partial-load", S::kWarning,
      "8254 channel reprogrammed or gated after only the low byte of an LSB-then-MSB count"},
     {"pc.pit-zero-count", S::kInfo, "8254 channel loaded with count 0, i.e. 65536"},
+    {"pc.pm-timer-width", S::kWarning,
+     "ACPI PM timer read at a width other than 4 bytes: part of the 24-bit count"},
     {"pc.reset-request", S::kInfo, "guest asked for a system reset (port 0x92 or the i8042)"},
     {"pc.rtc-index-without-data", S::kInfo,
      "CMOS index written to 0x70 and replaced before any 0x71 access (NMI masking does this)"},

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "trace/event.h"
 
 namespace portrace::analyzer {
 namespace {
@@ -66,7 +67,7 @@ class PicRule : public DeviceRule {
                                          CommandPort(chip) + 1, init.next),
                          out);
       }
-      if (d.kind == "eoi" && !d.text.empty()) ReportEoi(chip, byte, d.text, out);
+      if (d.kind == "eoi" && !d.text.empty()) ReportEoi(chip, byte, out);
     }
   }
 
@@ -97,7 +98,7 @@ class PicRule : public DeviceRule {
              absl::StrCat("chip", chip));
   }
 
-  static void ReportEoi(uint64_t chip, uint8_t ocw2, absl::string_view note, FindingEmitter& out) {
+  static void ReportEoi(uint64_t chip, uint8_t ocw2, FindingEmitter& out) {
     const bool specific = (ocw2 >> 5) & 2;
     std::string message;
     if (specific) {
@@ -108,9 +109,9 @@ class PicRule : public DeviceRule {
           ocw2, ChipName(chip), chip * 8 + (ocw2 & 7));
     } else {
       message = absl::StrFormat(
-          "non-specific EOI 0x%02x to the %s PIC with no interrupt in service or requested "
-          "(%s)",
-          ocw2, ChipName(chip), note);
+          "non-specific EOI 0x%02x to the %s PIC with no interrupt in service or requested: "
+          "a handler that EOIs twice, or the wrong chip",
+          ocw2, ChipName(chip));
     }
     out.Emit("pc.pic-eoi-not-in-service", std::move(message),
              absl::StrCat("chip", chip, specific ? "-specific" : "-nonspecific"));
@@ -305,6 +306,36 @@ class ResetRule : public Rule {
   }
 };
 
+// pc.pm-timer-width: a read of the ACPI PM timer (the "acpi-tmr" mapping at pm-base + 8) at a
+// width other than 4. QEMU answers the bytes the access covers, so a narrower read sees only part
+// of the 24-bit count.
+class PmTimerRule : public Rule {
+ public:
+  absl::string_view name() const override { return "pc.pm-timer"; }
+
+  void OnEvent(const sim::ReplayedEvent& event, FindingEmitter& out) override {
+    for (const sim::DeviceEvent& d : event.device_events) {
+      if (d.device == "piix4-pm" && d.kind == "pm-base") base_ = d.value;
+    }
+    if (event.event.kind != trace::PORT_READ || event.mapping != "acpi-tmr" ||
+        event.event.width == 4) {
+      return;
+    }
+    const uint64_t offset = event.event.address - base_ - 8;
+    const unsigned bits = event.event.width * 8;
+    out.Emit("pc.pm-timer-width",
+             absl::StrFormat("%u-byte read of the ACPI PM timer at 0x%x (bits %u-%u of the "
+                             "24-bit count)%s: read it as a dword",
+                             event.event.width, event.event.address, offset * 8,
+                             offset * 8 + bits - 1,
+                             offset == 0 && bits == 16 ? ", which wraps every 18.3 ms" : ""),
+             absl::StrCat("w", event.event.width));
+  }
+
+ private:
+  uint64_t base_ = 0;
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Rule>> CreatePcRules() {
@@ -314,6 +345,7 @@ std::vector<std::unique_ptr<Rule>> CreatePcRules() {
   rules.push_back(std::make_unique<RtcRule>());
   rules.push_back(std::make_unique<UartRule>());
   rules.push_back(std::make_unique<ResetRule>());
+  rules.push_back(std::make_unique<PmTimerRule>());
   return rules;
 }
 

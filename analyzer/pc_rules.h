@@ -2,7 +2,8 @@
 // MC146818 RTC/CMOS, 16550 UART, i8042 and port 0x92). Each rule is a state machine over the
 // events those devices publish (devices/pc/*.h list them: "pic" icw1/icw/ocw/eoi, "pit"
 // control/load-low/load/gate, "rtc" index/read/write, "uart" lcr/divisor, "i8042" and "port92"
-// reset-request); none reads a device's state.
+// reset-request, "piix4-pm" pm-base) and, for the PM timer, the raw reads of its mapping; none
+// reads a device's state.
 #ifndef PORTRACE_ANALYZER_PC_RULES_H_
 #define PORTRACE_ANALYZER_PC_RULES_H_
 
@@ -13,7 +14,8 @@
 
 namespace portrace::analyzer {
 
-// One rule per device: pc.pic-*, pc.pit-*, pc.rtc-*, pc.uart-*, and pc.reset-request.
+// One rule per device: pc.pic-*, pc.pit-*, pc.rtc-*, pc.uart-*, pc.reset-request and
+// pc.pm-timer-width.
 std::vector<std::unique_ptr<Rule>> CreatePcRules();
 
 }  // namespace portrace::analyzer
