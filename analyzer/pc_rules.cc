@@ -39,7 +39,9 @@ uint64_t CommandPort(uint64_t chip) { return chip == 0 ? 0x20 : 0xa0; }
 // every data-port write as the next ICW until the last one arrives. An OCW written to the command
 // port in between is obeyed, but the mask the driver writes next becomes an ICW. The model
 // acknowledges no interrupts (no CPU), so an EOI is "not in service" only when the chip has
-// neither the ISR nor the IRR bit that could account for it (the device's note).
+// neither the ISR nor the IRR bit that could account for it (the device's note), and only once
+// virtual time has advanced: at t = 0 (a QEMU trace log, say) the PIT and RTC have raised
+// nothing, and SeaBIOS's timer-handler EOI would be a false alarm.
 class PicRule : public DeviceRule {
  public:
   PicRule() : DeviceRule("pic") {}
@@ -67,7 +69,9 @@ class PicRule : public DeviceRule {
                                          CommandPort(chip) + 1, init.next),
                          out);
       }
-      if (d.kind == "eoi" && !d.text.empty()) ReportEoi(chip, byte, out);
+      // Before virtual time runs (all of a capture without timestamps) the model's interrupt
+      // sources cannot have requested anything, so "nothing requested" says nothing.
+      if (d.kind == "eoi" && !d.text.empty() && event.t_ns > 0) ReportEoi(chip, byte, out);
     }
   }
 
