@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "analyzer/analyzer.h"
+#include "analyzer/catalogue.h"
 #include "analyzer/rules.h"
 #include "gtest/gtest.h"
 #include "sim/machine_builder.h"
@@ -96,6 +98,32 @@ TEST(PcRulesTest, EachTraceGivesExactlyItsExpectedFindings) {
   for (const FindingType& type : Catalogue()) {
     if (!absl::StartsWith(type.id, "pc.")) continue;
     EXPECT_TRUE(triggered.count(std::string(type.id))) << type.id << " is never triggered";
+  }
+}
+
+// The pc ids and their default severities, as the rules' comments justify them.
+TEST(PcRulesTest, CatalogueSeverities) {
+  const struct {
+    const char* id;
+    Severity severity;
+  } cases[] = {
+      {"pc.pic-eoi-not-in-service", Severity::kWarning},
+      {"pc.pic-init-incomplete", Severity::kError},
+      {"pc.pit-partial-load", Severity::kWarning},
+      {"pc.pit-zero-count", Severity::kInfo},  // SeaBIOS's 18.2 Hz tick loads 0 on purpose
+      {"pc.pm-timer-width", Severity::kWarning},
+      {"pc.reset-request", Severity::kInfo},
+      {"pc.rtc-index-without-data", Severity::kInfo},  // NMI masking through 0x70 is legitimate
+      {"pc.rtc-read-during-update", Severity::kWarning},
+      {"pc.uart-divisor-zero", Severity::kWarning},
+  };
+  int pc_ids = 0;
+  for (const FindingType& type : Catalogue()) pc_ids += absl::StartsWith(type.id, "pc.");
+  EXPECT_EQ(pc_ids, static_cast<int>(std::size(cases)));
+  for (const auto& c : cases) {
+    const FindingType* type = FindFindingType(c.id);
+    ASSERT_NE(type, nullptr) << c.id;
+    EXPECT_EQ(type->severity, c.severity) << c.id;
   }
 }
 
