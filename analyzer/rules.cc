@@ -1,8 +1,11 @@
 #include "analyzer/rules.h"
 
+#include <utility>
+
 #include "analyzer/divergence_rule.h"
 #include "analyzer/ide_rules.h"
 #include "analyzer/io_rules.h"
+#include "analyzer/pc_rules.h"
 #include "analyzer/platform_handshake_rules.h"
 #include "analyzer/platform_log_rules.h"
 #include "analyzer/platform_unplug_rules.h"
@@ -18,6 +21,7 @@ std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profil
   rules.push_back(CreatePlatformLogRules(profile));
   rules.push_back(CreatePlatformUnplugRules(profile));
   rules.push_back(CreateIdeRules());
+  for (std::unique_ptr<Rule>& rule : CreatePcRules()) rules.push_back(std::move(rule));
   return rules;
 }
 

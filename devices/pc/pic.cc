@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace portrace::devices {
@@ -161,14 +162,19 @@ void Pic::ChipPorts::Write(uint64_t offset, unsigned width, uint64_t value) {
       chip.single = val & 2;
       pic_->Publish("icw1", tag);
     } else if (val & 0x08) {  // OCW3
+      pic_->Publish("ocw", tag);
       if (val & 0x04) chip.poll = true;
       if (val & 0x02) chip.read_isr = val & 1;
       if (val & 0x40) chip.special_mask = (val >> 5) & 1;
     } else {  // OCW2
       const int cmd = val >> 5;
       std::string note;
-      if (cmd == 1 || cmd == 3 || cmd == 5 || cmd == 7) {
+      if (cmd == 1 || cmd == 5) {
         if (chip.isr == 0 && chip.irr == 0) note = "nothing in service";
+      } else if (cmd == 3 || cmd == 7) {
+        if (((chip.isr | chip.irr) & (1 << (val & 7))) == 0) {
+          note = absl::StrCat("irq ", val & 7, " not in service");
+        }
       }
       switch (cmd) {
         case 0:
@@ -198,7 +204,11 @@ void Pic::ChipPorts::Write(uint64_t offset, unsigned width, uint64_t value) {
         default:
           break;
       }
-      if (cmd == 1 || cmd == 3 || cmd == 5 || cmd == 7) pic_->Publish("eoi", tag, note);
+      if (cmd == 1 || cmd == 3 || cmd == 5 || cmd == 7) {
+        pic_->Publish("eoi", tag, note);
+      } else {
+        pic_->Publish("ocw", tag);
+      }
       pic_->Update();
     }
     return;
@@ -210,13 +220,16 @@ void Pic::ChipPorts::Write(uint64_t offset, unsigned width, uint64_t value) {
       pic_->Update();
       break;
     case 1:
+      pic_->Publish("icw", uint64_t(chip_) << 16 | 2 << 8 | val);
       chip.irq_base = val & 0xf8;
       chip.init_state = chip.single ? (chip.init4 ? 3 : 0) : 2;
       break;
     case 2:
+      pic_->Publish("icw", uint64_t(chip_) << 16 | 3 << 8 | val);
       chip.init_state = chip.init4 ? 3 : 0;
       break;
     default:
+      pic_->Publish("icw", uint64_t(chip_) << 16 | 4 << 8 | val);
       chip.special_fully_nested = (val >> 4) & 1;
       chip.auto_eoi = (val >> 1) & 1;
       chip.init_state = 0;

@@ -12,8 +12,13 @@
 //
 // Events (device "pic"):
 //   icw1      value = chip (0 master, 1 slave) << 8 | the byte
-//   eoi       value = chip << 8 | the OCW2 byte; text "nothing in service" when the EOI found no
-//             ISR bit and no pending request (IRR) to account for it
+//   icw       value = chip << 16 | n << 8 | the byte, for ICW2, ICW3 and ICW4 (n = 2, 3, 4)
+//   eoi       value = chip << 8 | the OCW2 byte; text "nothing in service" when a non-specific
+//             EOI found no ISR bit and no pending request (IRR) to account for it, "irq N not in
+//             service" when a specific EOI names an input with neither its ISR nor IRR bit set
+//             (no CPU acknowledges interrupts here, so a requested input counts as serviceable)
+//   ocw       value = chip << 8 | the byte, for every other command-port write (OCW3, and OCW2
+//             rotation/priority forms)
 //   imr       value = chip << 8 | the new mask
 // Not thread-safe.
 #ifndef PORTRACE_DEVICES_PC_PIC_H_

@@ -1,10 +1,27 @@
 #include "devices/pc/pic.h"
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/machine.h"
 
 namespace portrace::devices {
 namespace {
+
+// Records "kind value[ text]" for the events of the device under test (not the IRQ lines').
+class EventLog : public sim::DeviceEventSink {
+ public:
+  void OnDeviceEvent(const sim::DeviceEvent& e) override {
+    if (e.kind.rfind("irq-", 0) == 0) return;
+    char value[32];
+    std::snprintf(value, sizeof value, "%llx", static_cast<unsigned long long>(e.value));
+    events.push_back(e.kind + " " + value + (e.text.empty() ? "" : " " + e.text));
+  }
+  std::vector<std::string> events;
+};
 
 class PicTest : public ::testing::Test {
  protected:
@@ -73,6 +90,22 @@ TEST_F(PicTest, GarbageNeverCrashes) {
     machine_->irq().Set("test", (x >> 20) % 16, (x >> 4) & 1);
   }
   (void)pic_->PendingVector();
+}
+
+TEST_F(PicTest, PublishesInitialisationCommandsAndEoiNotes) {
+  EventLog log;
+  machine_->events().set_sink(&log);
+  Init();
+  machine_->io().Write(0x20, 1, 0x0b);  // OCW3: read ISR
+  machine_->io().Write(0x20, 1, 0x20);  // non-specific EOI, nothing in service
+  machine_->io().Write(0x20, 1, 0x61);  // specific EOI for irq 1, not in service
+  machine_->irq().Set("test", 1, true);
+  machine_->io().Write(0x20, 1, 0x61);  // irq 1 requested: the CPU may have taken it
+  EXPECT_THAT(log.events,
+              ::testing::ElementsAre("icw1 11", "icw1 111", "icw 208", "icw 10270", "icw 304",
+                                     "icw 10302", "icw 401", "icw 10401", "imr 0", "imr 100",
+                                     "ocw b", "eoi 20 nothing in service",
+                                     "eoi 61 irq 1 not in service", "eoi 61"));
 }
 
 }  // namespace

@@ -228,6 +228,7 @@ void Pit::Ports::Write(uint64_t offset, unsigned width, uint64_t value) {
       pit_->Load(port, uint32_t{val} << 8);
       break;
     case kWord0:
+      pit_->Publish("load-low", uint64_t(port) << 8 | val);
       c.write_latch = val;
       c.write_state = kWord1;
       break;

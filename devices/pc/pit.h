@@ -11,6 +11,8 @@
 //
 // Events (device "pit"):
 //   load     value = channel << 24 | mode << 20 | the count as written (0 = 65536)
+//   load-low value = channel << 8 | the byte, for the low byte of an LSB-then-MSB load (the
+//            count only loads with the high byte, as a `load` event)
 //   control  value = the control byte written to 0x43
 //   gate     value = port 0x61 byte written
 // Not thread-safe.

@@ -1,10 +1,27 @@
 #include "devices/pc/pit.h"
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/machine.h"
 
 namespace portrace::devices {
 namespace {
+
+// Records "kind value[ text]" for the events of the device under test (not the IRQ lines').
+class EventLog : public sim::DeviceEventSink {
+ public:
+  void OnDeviceEvent(const sim::DeviceEvent& e) override {
+    if (e.kind.rfind("irq-", 0) == 0) return;
+    char value[32];
+    std::snprintf(value, sizeof value, "%llx", static_cast<unsigned long long>(e.value));
+    events.push_back(e.kind + " " + value + (e.text.empty() ? "" : " " + e.text));
+  }
+  std::vector<std::string> events;
+};
 
 class PitTest : public ::testing::Test {
  protected:
@@ -56,6 +73,18 @@ TEST_F(PitTest, ZeroCountMeans65536) {
   io().Write(0x40, 1, 0);
   io().Write(0x40, 1, 0);
   EXPECT_EQ(pit_->Count(0), 0x10000u);
+}
+
+TEST_F(PitTest, PublishesTheLowByteOfATwoByteLoad) {
+  EventLog log;
+  machine_->events().set_sink(&log);
+  io().Write(0x43, 1, 0x34);  // channel 0, LSB then MSB, mode 2
+  io().Write(0x40, 1, 0x9c);
+  io().Write(0x40, 1, 0x2e);
+  io().Write(0x43, 1, 0xa0);  // channel 2, MSB only, mode 0
+  io().Write(0x42, 1, 0x12);
+  EXPECT_THAT(log.events, ::testing::ElementsAre("control 34", "load-low 9c", "load 202e9c",
+                                                 "control a0", "load 2001200"));
 }
 
 }  // namespace

@@ -177,6 +177,7 @@ uint8_t RtcCmos::ReadData() {
 void RtcCmos::WriteData(uint8_t value) {
   uint8_t index = index_;
   if (index == kPs2Century) index_ = index = kCentury;
+  Publish("write", uint64_t{index} << 8 | value);
   if (IsClockRegister(index)) {
     cmos_[index] = value;
     if (Running()) SetTimeFromRegisters();

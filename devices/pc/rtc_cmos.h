@@ -18,6 +18,7 @@
 //   index       value = the byte written to 0x70 (bit 7: NMI disabled)
 //   read        value = index << 8 | the byte read; text "update in progress" when register A
 //               answered with UIP set, or a clock register was read while UIP was set
+//   write       value = index << 8 | the byte written to 0x71 (before the register takes it)
 //   time-set    value = the new guest time (seconds since 1970) after a guest write
 // Not thread-safe.
 #ifndef PORTRACE_DEVICES_PC_RTC_CMOS_H_

@@ -1,10 +1,27 @@
 #include "devices/pc/rtc_cmos.h"
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/machine.h"
 
 namespace portrace::devices {
 namespace {
+
+// Records "kind value[ text]" for the events of the device under test (not the IRQ lines').
+class EventLog : public sim::DeviceEventSink {
+ public:
+  void OnDeviceEvent(const sim::DeviceEvent& e) override {
+    if (e.kind.rfind("irq-", 0) == 0) return;
+    char value[32];
+    std::snprintf(value, sizeof value, "%llx", static_cast<unsigned long long>(e.value));
+    events.push_back(e.kind + " " + value + (e.text.empty() ? "" : " " + e.text));
+  }
+  std::vector<std::string> events;
+};
 
 class RtcTest : public ::testing::Test {
  protected:
@@ -88,6 +105,15 @@ TEST_F(RtcTest, HostileClockAndWritesNeverCrash) {
   }
   machine_->clock().Advance(~uint64_t{0});
   for (int i = 0; i < 0x80; ++i) (void)Cmos(i);
+}
+
+TEST_F(RtcTest, PublishesIndexReadAndWrite) {
+  EventLog log;
+  machine_->events().set_sink(&log);
+  machine_->io().Write(0x70, 1, 0x8f);  // NMI off, index 0x0f
+  machine_->io().Write(0x71, 1, 0x5a);
+  EXPECT_EQ(Cmos(0x0f), 0x5au);
+  EXPECT_THAT(log.events, ::testing::ElementsAre("index 8f", "write f5a", "index f", "read f5a"));
 }
 
 }  // namespace

@@ -138,6 +138,7 @@ void Uart16550::Write(uint64_t offset, unsigned width, uint64_t value) {
       return;
     case 3:
       lcr_ = val;
+      machine_->events().Publish({"uart", "lcr", val, ""});
       return;
     case 4:
       mcr_ = val & 0x1f;

@@ -11,6 +11,7 @@
 //   tx       value = the byte; text = the byte as console text (printable ASCII and newline);
 //            show_in_summary, so a replay's summary shows what the guest printed
 //   divisor  value = the divisor latch after a write to it
+//   lcr      value = the byte written to the line control register (bit 7: DLAB)
 // Not thread-safe.
 #ifndef PORTRACE_DEVICES_PC_UART16550_H_
 #define PORTRACE_DEVICES_PC_UART16550_H_

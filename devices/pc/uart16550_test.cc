@@ -2,6 +2,11 @@
 
 #include <string>
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/machine.h"
 
@@ -14,6 +19,18 @@ class Collector : public sim::DeviceEventSink {
     if (e.kind == "tx" && e.show_in_summary) text += e.text;
   }
   std::string text;
+};
+
+// Records "kind value[ text]" for the events of the device under test (not the IRQ lines').
+class EventLog : public sim::DeviceEventSink {
+ public:
+  void OnDeviceEvent(const sim::DeviceEvent& e) override {
+    if (e.kind.rfind("irq-", 0) == 0) return;
+    char value[32];
+    std::snprintf(value, sizeof value, "%llx", static_cast<unsigned long long>(e.value));
+    events.push_back(e.kind + " " + value + (e.text.empty() ? "" : " " + e.text));
+  }
+  std::vector<std::string> events;
 };
 
 class UartTest : public ::testing::Test {
@@ -61,6 +78,16 @@ TEST_F(UartTest, LoopbackAndDivisor) {
   EXPECT_EQ(io().Read(0x3fd, 1), 0x61u);
   EXPECT_EQ(io().Read(0x3f8, 1), 0x41u);
   EXPECT_EQ(sink_.text, "");
+}
+
+TEST_F(UartTest, PublishesLineControlAndDivisor) {
+  EventLog log;
+  machine_->events().set_sink(&log);
+  io().Write(0x3fb, 1, 0x83);  // DLAB
+  io().Write(0x3f8, 1, 0x01);
+  io().Write(0x3f9, 1, 0x00);
+  io().Write(0x3fb, 1, 0x03);
+  EXPECT_THAT(log.events, ::testing::ElementsAre("lcr 83", "divisor 1", "divisor 1", "lcr 3"));
 }
 
 }  // namespace
