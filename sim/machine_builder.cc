@@ -9,6 +9,7 @@
 #include "devices/pci/i440fx.h"
 #include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
+#include "devices/nic/ne2k_isa.h"
 #include "devices/nic/ne2k_pci.h"
 #include "devices/nic/nic_options.h"
 #include "devices/pc/legacy_pc.h"
@@ -49,9 +50,9 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   for (size_t i = 0; i < options.nics.size(); ++i) {
     PT_ASSIGN_OR_RETURN(devices::NicOptions nic,
                         devices::ParseNicOptions(options.nics[i], static_cast<int>(i)));
-    if (nic.model != devices::NicModel::kNe2kPci) {
+    if (nic.model == devices::NicModel::kRtl8139) {
       return absl::UnimplementedError(absl::StrCat(
-          "--nic=", options.nics[i], ": only model=ne2k_pci is modelled yet (its PCI identity)"));
+          "--nic=", options.nics[i], ": only model=ne2k_pci and model=ne2k_isa are modelled yet"));
     }
     nics.push_back(nic);
   }
@@ -86,10 +87,25 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     machine->AddDevice(std::move(platform));
     PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kNicDevfn, PlaceholderModel::kRtl8139));
   }
-  // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices.
+  // PCI INTx reaches the ISA IRQ its PIRQ register names (QEMU's piix3 pci_slot_get_pirq:
+  // PIRQ = (slot - 1 + pin - 1) mod 4; a byte of 16 or more, bit 7 included, disables it).
+  devices::IntxRouter router = [piix3](int devfn, int pin) {
+    const int pirq = ((devfn >> 3) - 1 + pin - 1) & 3;
+    const uint32_t irq = piix3->ConfigRead(devices::kPiix3PirqRoute + pirq, 1);
+    return irq < 16 ? static_cast<int>(irq) : -1;
+  };
+  // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices; ne2k_isa sits
+  // at 0x300, IRQ 9.
   int slot = 2;
   for (const devices::NicOptions& nic : nics) {
-    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function, devices::Ne2kPci::Create(nic));
+    if (nic.model == devices::NicModel::kNe2kIsa) {
+      PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kIsa> isa,
+                          devices::Ne2kIsa::Create(nic, machine.get()));
+      machine->AddDevice(std::move(isa));
+      continue;
+    }
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function,
+                        devices::Ne2kPci::Create(nic, machine.get(), router));
     devices::Ne2kPci* added = machine->AddDevice(std::move(function));
     absl::Status attached = absl::ResourceExhaustedError("no free PCI slot for a NIC");
     for (; slot < 32 && !attached.ok(); ++slot) {
