@@ -39,15 +39,6 @@ TEST(Ne2kPciTest, IdentityAndSizingAsQemu) {
   }
 }
 
-TEST(Ne2kPciTest, Rtl8139NotYet) {
-  sim::MachineOptions options;
-  options.name = "pc";
-  options.nics = {"model=rtl8139"};
-  absl::StatusOr<std::unique_ptr<sim::Machine>> m = sim::BuildMachine(options);
-  EXPECT_EQ(m.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_NE(m.status().message().find("only model=ne2k_pci and model=ne2k_isa"), absl::string_view::npos);
-}
-
 // INTA# of 00:02.0 reaches PIRQB (0x61) and the ISA IRQ it names; while the route is disabled
 // (QEMU's reset value 0x80) no line moves.
 TEST(Ne2kPciTest, InterruptFollowsPirqRoute) {
