@@ -290,7 +290,10 @@ void Rtl8139::WriteW(uint32_t addr, uint16_t value) {
       break;
     case kIsr: WriteIntrStatus(value); break;
     case kMulInt: multi_intr_ = value & 0x0fff; break;
-    case kCapr: rx_buf_ptr_ = (uint32_t{value} + 0x10) & (rx_buffer_size_ - 1); break;
+    case kCapr:
+      rx_buf_ptr_ = (uint32_t{value} + 0x10) & (rx_buffer_size_ - 1);
+      receive_disabled_ = false;  // QEMU flushes its queue: frames are taken again
+      break;
     case kBmcr: bmcr_ = static_cast<uint16_t>(SetMasked(value, 0xfdff, bmcr_)); break;
     case kBmsr: bmsr_ = static_cast<uint16_t>(SetMasked(value, 0xff3f, bmsr_)); break;
     case kAnar: anar_ = value; break;
@@ -465,7 +468,10 @@ bool Rtl8139::Receive(absl::Span<const uint8_t> frame) {
 }
 
 bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
-  if (!clock_enabled_ || !(cmd_ & kCrRxEnable) || cplus_ || frame.size() > kMaxFrame) return false;
+  if (receive_disabled_ || !clock_enabled_ || !(cmd_ & kCrRxEnable) || cplus_ ||
+      frame.size() > kMaxFrame) {
+    return false;
+  }
   static constexpr uint8_t kBroadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   uint8_t padded[kMinFrame] = {};
   if (frame.size() < kMinFrame) {
@@ -473,30 +479,33 @@ bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
     frame = absl::MakeConstSpan(padded, kMinFrame);
   }
   const uint8_t* buf = frame.data();
-  // A frame an accept bit (AB, AM with its MAR bit, APM) takes carries that bit's header flag;
-  // one only AAP takes carries none (as QEMU 7.2 answers).
+  // AAP takes every frame without a header flag; otherwise AB, AM (with its MAR bit) and APM
+  // take their frames and flag them.
   uint32_t header = 0;
-  bool accept;
-  if (std::memcmp(buf, kBroadcast, 6) == 0) {
-    accept = rx_config_ & kRcrBroadcast;
-    if (accept) header |= kRxBroadcast;
-  } else if (buf[0] & 1) {
-    const uint32_t bit = MulticastIndex(buf);
-    accept = (rx_config_ & kRcrMulticast) && (mult_[bit >> 3] & (1u << (bit & 7)));
-    if (accept) header |= kRxMulticast;
-  } else {
-    accept = (rx_config_ & kRcrMyPhys) && std::memcmp(buf, phys_.data(), 6) == 0;
-    if (accept) header |= kRxPhysical;
-  }
-  if (!accept && !(rx_config_ & kRcrAllPhys)) {
-    Publish("rx-filtered", frame.size(), "");
-    return true;
+  if (!(rx_config_ & kRcrAllPhys)) {
+    bool accept;
+    if (std::memcmp(buf, kBroadcast, 6) == 0) {
+      accept = rx_config_ & kRcrBroadcast;
+      header |= kRxBroadcast;
+    } else if (buf[0] & 1) {
+      const uint32_t bit = MulticastIndex(buf);
+      accept = (rx_config_ & kRcrMulticast) && (mult_[bit >> 3] & (1u << (bit & 7)));
+      header |= kRxMulticast;
+    } else {
+      accept = (rx_config_ & kRcrMyPhys) && std::memcmp(buf, phys_.data(), 6) == 0;
+      header |= kRxPhysical;
+    }
+    if (!accept) {
+      Publish("rx-filtered", frame.size(), "");
+      return true;
+    }
   }
   const uint32_t size = static_cast<uint32_t>(frame.size());
   const uint32_t avail = (rx_buffer_size_ + rx_buf_ptr_ - rx_buf_addr_) & (rx_buffer_size_ - 1);
   if (avail != 0 && ((size + 8 + 3) & ~3u) >= avail) {
     intr_status_ |= kIsrRxOverflow;
     ++rx_missed_;
+    receive_disabled_ = true;
     Publish("rx-overflow", size, "");
     return false;
   }

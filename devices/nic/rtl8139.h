@@ -36,11 +36,13 @@
 //
 // Transmit publishes device event "tx" (device "rtl8139", value = length, text = hex); with TCR
 // loopback (bits 17-18) the frame is received instead ("tx-loopback"). Receive(frame), used by
-// tests and loopback, is QEMU's ring receive: the RCR filter (AB, AM with the MAR hash, APM: each sets its header flag; AAP takes the rest without one),
-// padding to 60 bytes, a 4-byte header (ROK, BAR/PAM/MAR, length + 4), the data and the CRC-32
-// written by DMA at RBSTART + CBR (wrapping at the ring end unless RCR WRAP), CBR rounded up to
-// 4; no room (fewer than 8 + length bytes between CBR and CAPR) sets ISR RxOverflow and counts
-// MPC. INTA# is ISR & IMR != 0, routed as in ne2k_pci.h.
+// tests and loopback, is QEMU's ring receive: the RCR filter (AAP takes every frame without a
+// header flag; otherwise AB, AM with the MAR hash and APM take theirs and set their flag),
+// padding to 60 bytes, a 4-byte header (ROK, flags, length + 4), the data and the CRC-32 written
+// by DMA at RBSTART + CBR (wrapping at the ring end unless RCR WRAP), CBR rounded up to 4. No
+// room (fewer than 8 + length bytes between CBR and CAPR) sets ISR RxOverflow, counts MPC and
+// refuses every frame, uncounted, until the next CAPR write (QEMU's receive_disabled). INTA# is
+// ISR & IMR != 0, routed as in ne2k_pci.h.
 //
 // Not modelled: C+ descriptor rings (RDSAR and TxPoll are stored; C+ receive refuses frames; a
 // C+ mode tally dump request is acknowledged without writing counters), bus-master enable (DMA
@@ -152,6 +154,9 @@ class Rtl8139 : public PciFunction {
   uint16_t cscr_ = 0;
   uint16_t cp_cmd_ = 0;
   bool cplus_ = false;
+  // QEMU's receive_disabled: after an overflow the network layer offers no frame (none is
+  // counted in MPC) until a CAPR write flushes the queue.
+  bool receive_disabled_ = false;
   uint32_t rx_ring_lo_ = 0, rx_ring_hi_ = 0;
   uint8_t tx_thresh_ = 0;
   uint64_t tctr_base_ = 0;

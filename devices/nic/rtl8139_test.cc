@@ -138,7 +138,7 @@ TEST_F(Rtl8139Test, LoopbackTransmitReceivesIntoRing) {
   EXPECT_EQ(In(0x3e, 2), 0x0005u);
   EXPECT_EQ(In(0x3a, 2), 0x44u);  // 4 + 60 + 4
   EXPECT_EQ(In(0x60, 2), 0x100fu);
-  EXPECT_EQ(Ram(0x100000, 4), std::string("\x01\x40\x40\x00", 4));
+  EXPECT_EQ(Ram(0x100000, 4), std::string("\x01\x00\x40\x00", 4));  // AAP: no flag
   EXPECT_EQ(Ram(0x100004, 14), frame);
   EXPECT_TRUE(m_->irq().level(11));
   Out(0x3e, 2, 0xffff);
