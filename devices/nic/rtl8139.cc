@@ -441,8 +441,8 @@ void Rtl8139::Transmit() {
   const int descriptor = curr_tx_desc_;
   if (!(cmd_ & kCrTxEnable) || (tx_status_[descriptor] & kTsdOwn)) return;
   const uint32_t size = tx_status_[descriptor] & 0x1fff;
-  std::vector<uint8_t> frame(size);
-  if (size > 0) {
+  std::vector<uint8_t> frame(size);  // without bus mastering the DMA reads nothing: zeros
+  if (size > 0 && BusMaster()) {
     machine_->memory().ReadBytes(tx_addr_[descriptor], reinterpret_cast<char*>(frame.data()), size);
   }
   tx_status_[descriptor] |= kTsdOwn;
@@ -526,7 +526,9 @@ bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
 
 void Rtl8139::WriteRing(const uint8_t* data, uint32_t size) {
   sim::MemorySpace& memory = machine_->memory();
+  const bool bus_master = BusMaster();
   auto dma = [&](uint32_t offset, const uint8_t* bytes, uint32_t length) {
+    if (!bus_master) return;  // QEMU drops DMA while the command register's bit 2 is clear
     memory.WriteBytes(uint64_t{rx_buf_} + offset,
                       absl::string_view(reinterpret_cast<const char*>(bytes), length));
   };

@@ -44,9 +44,12 @@
 // refuses every frame, uncounted, until the next CAPR write (QEMU's receive_disabled). INTA# is
 // ISR & IMR != 0, routed as in ne2k_pci.h.
 //
+// DMA needs bus mastering (PCI command bit 2): without it the ring writes are dropped (as QEMU
+// drops them) and transmit reads zeros (QEMU's value is not observable through qtest).
+//
 // Not modelled: C+ descriptor rings (RDSAR and TxPoll are stored; C+ receive refuses frames; a
-// C+ mode tally dump request is acknowledged without writing counters), bus-master enable (DMA
-// is always performed), the PHY reset bit. Not thread-safe.
+// C+ mode tally dump request is acknowledged without writing counters), the PHY reset bit.
+// Not thread-safe.
 #ifndef PORTRACE_DEVICES_NIC_RTL8139_H_
 #define PORTRACE_DEVICES_NIC_RTL8139_H_
 
@@ -109,6 +112,7 @@ class Rtl8139 : public PciFunction {
   void WriteIntrStatus(uint16_t value);
   void ResetRxRing(uint32_t size);
   bool RxBufferEmpty() const;
+  bool BusMaster() const { return config_byte(kPciCommand) & kPciCommandMaster; }
   bool ConfigWritable() const { return (cfg9346_ & 0xc0) == 0xc0; }
   uint16_t TxSummary() const;
   uint32_t Tctr() const;
