@@ -144,6 +144,45 @@ TEST_F(Ne2000Test, ReceiveWritesHeaderAndAdvancesCurr) {
   EXPECT_EQ(In(0x07), 0x48);
 }
 
+// A frame that runs past PSTOP continues at PSTART; CURR wraps the same way.
+TEST_F(Ne2000Test, ReceiveWrapsAtPstop) {
+  const struct {
+    uint8_t curr;
+    uint8_t want_next;
+  } cases[] = {{0x7f, 0x49}, {0x7e, 0x48}, {0x50, 0x54}};  // 1008 bytes: 4 pages
+  for (const auto& c : cases) {
+    Ne2000Core core("ne2k", kMac, nullptr, nullptr);
+    auto out = [&core](unsigned reg, uint8_t v) { core.Write(reg, 1, v); };
+    out(0x00, 0x21);
+    out(0x0e, 0x48);
+    out(0x01, 0x46);
+    out(0x02, 0x80);
+    out(0x03, c.curr);  // BNRY = CURR: the ring is empty
+    out(0x0c, 0x10);
+    out(0x00, 0x61);
+    out(0x07, c.curr);
+    out(0x00, 0x22);
+    std::vector<uint8_t> frame(1000);
+    for (size_t i = 0; i < frame.size(); ++i) frame[i] = static_cast<uint8_t>(i);
+    ASSERT_TRUE(core.Receive(frame));
+    out(0x00, 0x62);
+    EXPECT_EQ(core.Read(0x07, 1), c.want_next) << int{c.curr};
+    // Read the frame back through remote DMA, wrapping at PSTOP like a driver does.
+    out(0x00, 0x22);
+    const uint32_t start = uint32_t{c.curr} << 8;
+    out(0x0a, 0xe8);
+    out(0x0b, 0x03);  // 1000 bytes + header
+    out(0x08, start & 0xff);
+    out(0x09, start >> 8);
+    out(0x00, 0x0a);
+    std::vector<uint8_t> got;
+    for (int i = 0; i < 1004; ++i) got.push_back(static_cast<uint8_t>(core.Read(0x10, 1)));
+    EXPECT_EQ(got[1], c.want_next);
+    EXPECT_EQ(got[2] | got[3] << 8, 1004);
+    EXPECT_EQ(std::vector<uint8_t>(got.begin() + 4, got.end()), frame) << int{c.curr};
+  }
+}
+
 TEST_F(Ne2000Test, ReceiveFilterAndRefusal) {
   const struct {
     uint8_t rcr;
