@@ -106,6 +106,11 @@ Rtl8139::Rtl8139(const NicOptions& options, sim::Machine* machine, IntxRouter ro
       router_(std::move(router)),
       eeprom_(EepromContents(options.mac)) {
   SetConfigByte(kPciCapabilityList, 0xdc);
+  // The expansion ROM register of QEMU's efi-rtl8139.rom (256 KiB); the ROM is not mapped.
+  const uint32_t rom_mask = ~((uint32_t{256} << 10) - 1) | 1u;
+  for (int i = 0; i < 4; ++i) {
+    SetWritableMask(kPciRomAddress + i, static_cast<uint8_t>(rom_mask >> (8 * i)));
+  }
   Reset();
 }
 

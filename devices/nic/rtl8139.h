@@ -1,8 +1,8 @@
 // Rtl8139: QEMU's rtl8139 (RTL8139C+, 10ec:8139 rev 0x20, class 0200, INTA, capability pointer
 // 0xdc without a list, subsystem 1af4:1100) with its register core behind BAR0 (I/O, 256 bytes)
 // and BAR1 (MMIO, 256 bytes). Written from the RTL8139 datasheet and checked against QEMU 7.2
-// through qtest (testdata/fidelity/nic-rtl8139.qtest). The expansion ROM QEMU loads
-// (efi-rtl8139.rom) is not modelled: 0x30 reads 0.
+// through qtest (testdata/fidelity/nic-rtl8139.qtest). The expansion ROM register sizes as QEMU's
+// 256 KiB efi-rtl8139.rom; the ROM itself is not mapped.
 //
 // Registers answer by access width as QEMU's handlers do (a width without its own handler is
 // built from byte handlers; unknown bytes read 0 and drop writes):

@@ -49,11 +49,6 @@ const Preset kPresets[] = {
      Identity(0x8086, 0x7113, 0x03, 0x068000, 0x0280, 1),
      {{0, PciBarKind::kNone, 0, ""}, {0, PciBarKind::kNone, 0, ""}},
      {{0x40, 0x01}, {0x5f, 0x10}, {0x63, 0x60}, {0x90, 0x01}, {0x91, 0xb1}, {0xd2, 0x09}, {0, 0}}},
-    {PlaceholderModel::kRtl8139,
-     "rtl8139",
-     Identity(0x10ec, 0x8139, 0x20, 0x020000, 0x0000, 1),
-     {{0, PciBarKind::kIo, 256, "rtl8139-io"}, {1, PciBarKind::kMem32, 256, "rtl8139-mmio"}},
-     {{kPciCapabilityList, 0xdc}, {0, 0}}},
 };
 
 }  // namespace

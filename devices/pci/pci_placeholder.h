@@ -6,16 +6,13 @@
 //   kPiix4Pm   00:01.3  8086:7113  class 0680 rev 3, status 0x0280, INTA; ACPI/SMBus registers
 //                       0x40 (PM base, bit 0), 0x5f, 0x63, 0x90-0x91 (SMBus base 0xb100), 0xd2
 //                       (SMBus enabled) as QEMU's piix4_pm sets them
-//   kRtl8139   00:04.0  10ec:8139  class 0200 rev 0x20, status 0, INTA, capability pointer 0xdc
-//                       (QEMU sets it without a capability list); BAR0 I/O 256, BAR1 MMIO 256
-// (QEMU 7.2 `-M pc -nodefaults`, `-device rtl8139`; subsystem 1af4:1100 for all.)
+// (QEMU 7.2 `-M pc -nodefaults`; subsystem 1af4:1100 for all.) The RTL8139 placeholder is gone:
+// devices/nic/rtl8139.h models the device.
 //
 // A placeholder's BARs are served by a region that reads all ones and drops writes: the device
-// behind them is not modelled yet (IDE bus-master registers and the RTL8139 arrive with issues
-// 5 and 6). Nor are the PIIX4 PM's I/O ranges (ACPI PM at the 0x40 base when 0x80 bit 0 is set,
+// behind them is not modelled yet (IDE bus-master registers arrive with issue 5). Nor are the PIIX4 PM's I/O ranges (ACPI PM at the 0x40 base when 0x80 bit 0 is set,
 // SMBus at 0xb100, the ACPI hotplug ports QEMU maps at 0xae00, 0xaf00 and 0xafe0); its config
-// registers are only stored. The RTL8139's expansion ROM (QEMU loads efi-rtl8139.rom, a 256 KiB
-// ROM BAR) is not modelled: 0x30 reads 0. Not thread-safe.
+// registers are only stored. Not thread-safe.
 #ifndef PORTRACE_DEVICES_PCI_PCI_PLACEHOLDER_H_
 #define PORTRACE_DEVICES_PCI_PCI_PLACEHOLDER_H_
 
@@ -28,7 +25,7 @@
 
 namespace portrace::devices {
 
-enum class PlaceholderModel { kPiix3Ide, kPiix4Pm, kRtl8139 };
+enum class PlaceholderModel { kPiix3Ide, kPiix4Pm };
 
 class PciPlaceholder : public PciFunction {
  public:
