@@ -8,10 +8,11 @@
 #include "devices/pc/fw_cfg.h"
 #include "devices/ide/piix3_ide.h"
 #include "devices/pci/i440fx.h"
-#include "devices/pci/pci_placeholder.h"
 #include "devices/pci/piix3.h"
+#include "devices/nic/ne2k_isa.h"
 #include "devices/nic/ne2k_pci.h"
 #include "devices/nic/nic_options.h"
+#include "devices/nic/rtl8139.h"
 #include "devices/pc/legacy_pc.h"
 #include "devices/pc/piix4_pm.h"
 #include "devices/pc/std_vga.h"
@@ -22,8 +23,6 @@ namespace {
 
 using devices::PciBus;
 using devices::PciFunction;
-using devices::PciPlaceholder;
-using devices::PlaceholderModel;
 
 absl::Status AttachTo(PciBus& bus, int devfn, PciFunction* function) {
   absl::Status status = bus.Attach(devfn, function);
@@ -31,11 +30,6 @@ absl::Status AttachTo(PciBus& bus, int devfn, PciFunction* function) {
     return absl::Status(status.code(), absl::StrCat("assembling the machine: ", status.message()));
   }
   return absl::OkStatus();
-}
-
-absl::Status AddPlaceholder(Machine& machine, PciBus& bus, int devfn, PlaceholderModel model) {
-  PT_ASSIGN_OR_RETURN(std::unique_ptr<PciPlaceholder> function, PciPlaceholder::Create(model));
-  return AttachTo(bus, devfn, machine.AddDevice(std::move(function)));
 }
 
 }  // namespace
@@ -46,10 +40,6 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   for (size_t i = 0; i < options.nics.size(); ++i) {
     PT_ASSIGN_OR_RETURN(devices::NicOptions nic,
                         devices::ParseNicOptions(options.nics[i], static_cast<int>(i)));
-    if (nic.model != devices::NicModel::kNe2kPci) {
-      return absl::UnimplementedError(absl::StrCat(
-          "--nic=", options.nics[i], ": only model=ne2k_pci is modelled yet (its PCI identity)"));
-    }
     nics.push_back(nic);
   }
   PT_ASSIGN_OR_RETURN(std::unique_ptr<PciBus> created_bus, PciBus::Create(machine.get()));
@@ -61,6 +51,13 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   devices::Piix3* piix3 = machine->AddDevice(std::make_unique<devices::Piix3>());
   PT_RETURN_IF_ERROR(AttachTo(bus, kIsaBridgeDevfn, piix3));
   bus.set_reset_control(piix3->reset_control(), devices::Piix3::reset_control_rules());
+  // PCI INTx reaches the ISA IRQ its PIRQ register names (QEMU's piix3 pci_slot_get_pirq:
+  // PIRQ = (slot - 1 + pin - 1) mod 4; a byte of 16 or more, bit 7 included, disables it).
+  devices::IntxRouter router = [piix3](int devfn, int pin) {
+    const int pirq = ((devfn >> 3) - 1 + pin - 1) & 3;
+    const uint32_t irq = piix3->ConfigRead(devices::kPiix3PirqRoute + pirq, 1);
+    return irq < 16 ? static_cast<int>(irq) : -1;
+  };
   PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix3Ide> ide,
                       devices::Piix3Ide::Create(machine.get(), options.drives));
   PT_RETURN_IF_ERROR(AttachTo(bus, kIdeDevfn, machine->AddDevice(std::move(ide))));
@@ -83,13 +80,33 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::XenPlatform> platform,
                         devices::XenPlatform::Create(machine.get(), &bus, kPlatformDevfn, options));
     machine->AddDevice(std::move(platform));
-    PT_RETURN_IF_ERROR(AddPlaceholder(*machine, bus, kNicDevfn, PlaceholderModel::kRtl8139));
+    // The emulated NIC of a Xen HVM guest: QEMU's rtl8139 at 00:04.0.
+    devices::NicOptions xen_nic;
+    PT_ASSIGN_OR_RETURN(xen_nic, devices::ParseNicOptions("model=rtl8139", 0));
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Rtl8139> rtl,
+                        devices::Rtl8139::Create(xen_nic, machine.get(), router));
+    PT_RETURN_IF_ERROR(AttachTo(bus, kNicDevfn, machine->AddDevice(std::move(rtl))));
   }
-  // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices.
+  // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices; ne2k_isa sits
+  // at 0x300, IRQ 9.
   int slot = 2;
   for (const devices::NicOptions& nic : nics) {
-    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function, devices::Ne2kPci::Create(nic));
-    devices::Ne2kPci* added = machine->AddDevice(std::move(function));
+    if (nic.model == devices::NicModel::kNe2kIsa) {
+      PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kIsa> isa,
+                          devices::Ne2kIsa::Create(nic, machine.get()));
+      machine->AddDevice(std::move(isa));
+      continue;
+    }
+    PciFunction* added;
+    if (nic.model == devices::NicModel::kRtl8139) {
+      PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Rtl8139> function,
+                          devices::Rtl8139::Create(nic, machine.get(), router));
+      added = machine->AddDevice(std::move(function));
+    } else {
+      PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function,
+                          devices::Ne2kPci::Create(nic, machine.get(), router));
+      added = machine->AddDevice(std::move(function));
+    }
     absl::Status attached = absl::ResourceExhaustedError("no free PCI slot for a NIC");
     for (; slot < 32 && !attached.ok(); ++slot) {
       attached = bus.Attach(devices::PciDevfn(slot, 0), added);

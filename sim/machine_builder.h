@@ -5,13 +5,13 @@
 // PCI layout, bus 0 (QEMU 7.2 `-M pc -nodefaults` for pc; a Xen HVM guest for xen-*):
 //   00:00.0  i440FX host bridge             every profile
 //   00:01.0  PIIX3 ISA bridge (+ 0xcf9)     every profile
-//   00:01.1  PIIX3 IDE (placeholder)        every profile
-//   00:01.3  PIIX4 ACPI/PM (placeholder)    every profile
-//   00:02.0  (VGA in a real Xen guest; not modelled)
+//   00:01.1  PIIX3 IDE                      every profile (devices/ide/piix3_ide.h)
+//   00:01.3  PIIX4 ACPI/PM                  every profile (devices/pc/piix4_pm.h)
+//   00:02.0  std VGA's identity             with --vga=std or --defaults (devices/pc/std_vga.h)
 //   00:03.0  the Xen platform device        xen-* (devices/platform/xen_platform.h)
-//   00:04.0  RTL8139 NIC (placeholder)      xen-*
-// The placeholders carry QEMU's ids, class codes and BARs so that enumeration and unplug are
-// visible in config space before their device models exist (pci_placeholder.h).
+//   00:04.0  RTL8139 NIC                    xen-* (devices/nic/rtl8139.h)
+//   --nic=   NICs in the first free slots from 00:02.0, as QEMU places -nic devices
+// plus the legacy ISA devices (devices/pc/legacy_pc.h) and, on pc, fw_cfg.
 #ifndef PORTRACE_SIM_MACHINE_BUILDER_H_
 #define PORTRACE_SIM_MACHINE_BUILDER_H_
 
