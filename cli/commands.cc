@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@
 #include "sim/machine_builder.h"
 #include "sim/qtest_server.h"
 #include "sim/replay.h"
+#include "devices/nic/pcap_writer.h"
 #include "trace/byte_source.h"
 #include "trace/exporters/registry.h"
 #include "trace/importers/registry.h"
@@ -75,6 +77,10 @@ const FlagSpec kRtcBaseFlag = {"rtc-base", "YYYY-MM-DDTHH:MM:SS",
                                "the RTC's time (UTC) at virtual time 0 (default "
                                "2026-01-01T00:00:00)"};
 
+const FlagSpec kPcapFlag = {"pcap", "FILE",
+                            "write the frames the NICs transmit to FILE (libpcap, timestamps "
+                            "from virtual time)"};
+
 const FlagSpec kFromFlag = {"from", "FORMAT",
                             "input format (trace, qtest, qlog, qemu-trace, kvm-pio, xentrace); "
                             "sniffed if not given"};
@@ -86,7 +92,7 @@ const CommandSpec kReplaySpec = {
     "of what happened.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag},
+     kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag, kPcapFlag},
     1,
     1,
 };
@@ -111,6 +117,7 @@ const CommandSpec kAnalyzeSpec = {
      kBootFlag,
      kRtcBaseFlag,
      kFromFlag,
+     kPcapFlag,
      {"format", "text|json", "report format (default text)"},
      {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
      {"ignore-port", "PORT[-PORT]",
@@ -306,6 +313,58 @@ absl::StatusOr<std::pair<uint32_t, uint32_t>> ParsePortRange(absl::string_view t
   return std::make_pair(first, last);
 }
 
+// --pcap=FILE: forwards every replayed event to `inner` (if any) and writes the frames the NICs
+// transmit ("tx" device events) to a libpcap file.
+class PcapTap : public sim::ReplayObserver {
+ public:
+  static absl::StatusOr<std::unique_ptr<PcapTap>> Open(const std::string& path,
+                                                       sim::ReplayObserver* inner) {
+    auto tap = std::unique_ptr<PcapTap>(new PcapTap(path, inner));
+    if (!tap->out_) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("--pcap: cannot write ", path, ": ", std::strerror(errno)));
+    }
+    return tap;
+  }
+  void OnEvent(const sim::ReplayedEvent& event) override {
+    if (inner_ != nullptr) inner_->OnEvent(event);
+    for (const sim::DeviceEvent& e : event.device_events) {
+      if (!status_.ok()) return;
+      absl::StatusOr<bool> added = writer_.AddDeviceEvent(event.t_ns, e);
+      if (!added.ok()) status_ = added.status();
+    }
+  }
+  // The first write error, also one at closing the file.
+  absl::Status Finish() {
+    out_.close();
+    if (status_.ok() && out_.fail()) {
+      status_ = absl::DataLossError(absl::StrCat("--pcap: writing ", path_, " failed"));
+    }
+    return status_;
+  }
+  uint64_t frames() const { return writer_.frames(); }
+
+ private:
+  PcapTap(const std::string& path, sim::ReplayObserver* inner)
+      : path_(path), out_(path, std::ios::binary | std::ios::trunc), inner_(inner),
+        writer_(&out_) {}
+  std::string path_;
+  std::ofstream out_;
+  sim::ReplayObserver* inner_;
+  devices::PcapWriter writer_;
+  absl::Status status_;
+};
+
+// Sets `replayer`'s observer to `inner`, behind a pcap tap when --pcap is given.
+absl::StatusOr<std::unique_ptr<PcapTap>> Observe(const ParsedArgs& args, sim::Replayer& replayer,
+                                                 sim::ReplayObserver* inner) {
+  replayer.set_observer(inner);
+  if (!args.Has("pcap")) return std::unique_ptr<PcapTap>();
+  absl::StatusOr<std::unique_ptr<PcapTap>> tap = PcapTap::Open(args.Get("pcap"), inner);
+  if (tap.ok()) replayer.set_observer(tap->get());
+  return tap;
+}
+
 int RunReplay(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<trace::OpenedTrace> opened =
       trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
@@ -316,9 +375,18 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
   sim::Replayer replayer(machine->get());
-  const absl::Status status = replayer.Run(*opened->source);
+  absl::StatusOr<std::unique_ptr<PcapTap>> tap = Observe(args, replayer, nullptr);
+  if (!tap.ok()) return Fail(streams, tap.status());
+  absl::Status status = replayer.Run(*opened->source);
   PrintTo(streams.out, analyzer::FormatReplaySummary(args.operands[0], options->name,
                                                      analyzer::ToReplayStats(replayer.summary())));
+  if (*tap != nullptr) {
+    status.Update((*tap)->Finish());
+    if (status.ok()) {
+      PrintTo(streams.out, absl::StrCat("  pcap         ", (*tap)->frames(), " frames written to ",
+                                        args.Get("pcap"), "\n"));
+    }
+  }
   if (!status.ok()) return Fail(streams, status);
   return kExitOk;
 }
@@ -478,10 +546,12 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   analyzer::Analyzer analyzer(analyzer::CreateRules((*machine)->profile(), rule_options),
                               analyzer_options);
   sim::Replayer replayer(machine->get());
-  replayer.set_observer(&analyzer);
+  absl::StatusOr<std::unique_ptr<PcapTap>> tap = Observe(args, replayer, &analyzer);
+  if (!tap.ok()) return Fail(streams, tap.status());
   // On a bad input the report still covers everything before the error, then the error is
   // reported and the exit status is 2.
-  const absl::Status status = replayer.Run(*opened->source);
+  absl::Status status = replayer.Run(*opened->source);
+  if (*tap != nullptr) status.Update((*tap)->Finish());
   analyzer.Finish();
   const analyzer::Report report = analyzer::BuildReport(
       args.operands[0], opened->format, options->name, replayer.summary(), analyzer);

@@ -263,6 +263,31 @@ TEST(CommandsTest, SeabiosBootWithItsDiskDivergesOnlyOnWallTimeAndUnmodelledDevi
   EXPECT_GT(report.replay().recorded_reads(), 1500);
 }
 
+// --pcap: the frames the NICs transmit, as a libpcap file, byte-identical on every run.
+TEST(CommandsTest, PcapHoldsTransmittedFramesDeterministically) {
+  const std::string first = Temp("first.pcap"), second = Temp("second.pcap");
+  for (const std::string& path : {first, second}) {
+    const std::string flag = "--pcap=" + path;
+    Result r = Portrace({"replay", "--machine=pc", "--nic=model=ne2k_isa", flag.c_str(),
+                         "testdata/fidelity/nic-ne2k-isa.qtest"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("1 frames written to"));
+  }
+  const std::string bytes = ReadFile(first);
+  ASSERT_GT(bytes.size(), 24u + 16u);
+  EXPECT_EQ(bytes.substr(0, 4), std::string("\xd4\xc3\xb2\xa1", 4));  // little-endian magic
+  EXPECT_EQ(bytes, ReadFile(second));
+  const std::string analyzed = Temp("analyzed.pcap");
+  const std::string flag = "--pcap=" + analyzed;
+  Result r = Portrace({"analyze", "--machine=pc", "--nic=model=ne2k_isa", flag.c_str(),
+                       "testdata/fidelity/nic-ne2k-isa.qtest"});
+  EXPECT_NE(r.exit_code, 2) << r.err;
+  EXPECT_EQ(ReadFile(analyzed), bytes);
+  Result bad = Portrace({"replay", "--pcap=/nonexistent/dir/x.pcap", kRepro01});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--pcap: cannot write /nonexistent/dir/x.pcap"));
+}
+
 // A capture's answers that the model does not give: grouped by device, one finding each with
 // every divergence of that device counted; wall-time ports can be left out.
 TEST(CommandsTest, DivergenceIsGroupedByDeviceAndCanBeIgnored) {
