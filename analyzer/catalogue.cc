@@ -36,6 +36,8 @@ constexpr FindingType kCatalogue[] = {
     {"nic.rx-ring-overflow", S::kWarning, "RTL8139 dropped a received frame: receive ring full"},
     {"nic.tx-bad-length", S::kWarning,
      "NIC transmitted a frame shorter than 60 or longer than 1514 bytes"},
+    {"nic.tx-descriptor-reused", S::kWarning,
+     "RTL8139 TSD rewritten while its OWN bit is clear: the queued, unsent frame is replaced"},
     {"nic.tx-without-bus-master", S::kError,
      "RTL8139 transmit DMA with PCI bus mastering off: the frame is not read from memory"},
     {"pc.pic-eoi-not-in-service", S::kWarning,

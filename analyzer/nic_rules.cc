@@ -49,6 +49,13 @@ class NicRule : public Rule {
                                  "written)",
                                  d.device, d.value),
                  d.device);
+      } else if (d.kind == "tsd-pending") {
+        out.Emit("nic.tx-descriptor-reused",
+                 absl::StrFormat("%s: TSD%u rewritten while its OWN bit is clear: the %u-byte "
+                                 "frame queued in it was never sent (descriptors go out in "
+                                 "order, from the current one, while TE is on)",
+                                 d.device, d.value >> 16, d.value & 0x1fff),
+                 absl::StrCat(d.device, "-tsd", d.value >> 16));
       } else if (d.kind == "tx-no-bus-master") {
         out.Emit("nic.tx-without-bus-master",
                  absl::StrFormat("%s: %u-byte transmit while PCI command bit 2 (bus master) is "

@@ -112,6 +112,7 @@ TEST(NicRulesTest, CatalogueSeverities) {
       {"nic.ring-bounds-invalid", Severity::kWarning},
       {"nic.rx-ring-overflow", Severity::kWarning},
       {"nic.tx-bad-length", Severity::kWarning},
+      {"nic.tx-descriptor-reused", Severity::kWarning},
       {"nic.tx-without-bus-master", Severity::kError},  // the frame on the wire is not the guest's
   };
   int nic_ids = 0;

@@ -385,6 +385,9 @@ void Rtl8139::WriteTxStatus(int descriptor, uint32_t value) {
     }
     return;
   }
+  if (!(tx_status_[descriptor] & kTsdOwn)) {
+    Publish("tsd-pending", uint64_t(descriptor) << 16 | (tx_status_[descriptor] & 0x1fff), "");
+  }
   value &= ~0xff00c000u;
   tx_status_[descriptor] = SetMasked(value, 0x00c00000, tx_status_[descriptor]);
   Transmit();

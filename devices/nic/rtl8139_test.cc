@@ -222,6 +222,21 @@ TEST_F(Rtl8139Test, RxEnableAndTxNoBusMasterEvents) {
                      {"rx-enable", 0}, {"rx-enable", 0x100000}, {"tx-no-bus-master", 64}}));
 }
 
+// "tsd-pending" for a TSD write over a queued frame (OWN clear), not over a sent one (OWN set).
+TEST_F(Rtl8139Test, TsdPendingEvent) {
+  Out(0x37, 1, 0x04);
+  Out(0x14, 4, 0x40);  // TSD1 while TSD0 is current: queued
+  Out(0x14, 4, 0x50);  // over the queued frame
+  Out(0x10, 4, 0x40);  // TSD0 sends
+  Out(0x10, 4, 0x40);  // TSD0 again: OWN was set by the send; queued TSD1 goes out, TSD0 waits
+  Out(0x10, 4, 0x40);  // over the queued TSD0
+  std::vector<uint64_t> got;
+  for (const sim::DeviceEvent& e : log_.events) {
+    if (e.kind == "tsd-pending") got.push_back(e.value);
+  }
+  EXPECT_EQ(got, (std::vector<uint64_t>{0x10040, 0x00040}));
+}
+
 TEST_F(Rtl8139Test, ReceiveOverflowAndFilter) {
   Rtl8139* nic = nullptr;
   for (const auto& d : m_->devices()) {
