@@ -5,6 +5,7 @@
 #include "analyzer/divergence_rule.h"
 #include "analyzer/ide_rules.h"
 #include "analyzer/io_rules.h"
+#include "analyzer/nic_rules.h"
 #include "analyzer/pc_rules.h"
 #include "analyzer/platform_handshake_rules.h"
 #include "analyzer/platform_log_rules.h"
@@ -21,6 +22,7 @@ std::vector<std::unique_ptr<Rule>> CreateRules(const sim::MachineProfile& profil
   rules.push_back(CreatePlatformLogRules(profile));
   rules.push_back(CreatePlatformUnplugRules(profile));
   rules.push_back(CreateIdeRules());
+  rules.push_back(CreateNicRules());
   for (std::unique_ptr<Rule>& rule : CreatePcRules()) rules.push_back(std::move(rule));
   return rules;
 }

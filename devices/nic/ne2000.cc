@@ -12,6 +12,7 @@ namespace {
 
 // CR bits.
 constexpr uint8_t kCrStop = 0x01;
+constexpr uint8_t kCrStart = 0x02;
 constexpr uint8_t kCrTransmit = 0x04;
 constexpr uint8_t kCrRemoteRead = 0x08;
 constexpr uint8_t kCrRemoteWrite = 0x10;
@@ -118,8 +119,15 @@ uint8_t Ne2000Core::ReadRegister(unsigned reg) {
 
 void Ne2000Core::WriteRegister(unsigned reg, uint8_t value) {
   if (reg == 0) {
+    const bool was_running = (cmd_ & kCrStart) && !(cmd_ & kCrStop);
     cmd_ = value;
     if (value & kCrStop) return;
+    if ((value & kCrStart) && !was_running) {
+      Publish("start",
+              uint64_t{start_ >> 8} << 24 | uint64_t{stop_ >> 8} << 16 |
+                  uint64_t{boundary_} << 8 | curpag_,
+              "");
+    }
     isr_ &= ~kIsrReset;
     if ((value & (kCrRemoteRead | kCrRemoteWrite)) && rcnt_ == 0) {
       isr_ |= kIsrRemoteDone;
@@ -157,6 +165,7 @@ void Ne2000Core::WriteRegister(unsigned reg, uint8_t value) {
 }
 
 uint32_t Ne2000Core::DataRead(unsigned width) {
+  if (rcnt_ == 0) Publish("data-idle", width, "read");
   uint32_t value;
   if (width == 4) {
     const uint32_t addr = rsar_ & ~1u;
@@ -176,7 +185,10 @@ uint32_t Ne2000Core::DataRead(unsigned width) {
 }
 
 void Ne2000Core::DataWrite(unsigned width, uint32_t value) {
-  if (rcnt_ == 0) return;
+  if (rcnt_ == 0) {
+    Publish("data-idle", width, "write");
+    return;
+  }
   if (width == 4) {
     const uint32_t addr = rsar_ & ~1u;
     if (InGuestRange(addr)) {

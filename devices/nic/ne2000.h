@@ -33,7 +33,12 @@
 // read/write command while RBCR is 0, and with TXP (bit 2) transmits TBCR bytes from page TPSR
 // (pages >= 0xc0 fold down by 0x80; frames reaching past 0xc000 are not sent) and then sets TSR
 // PTX, ISR PTX and clears TXP. Transmission publishes a device event (device = the owner's
-// name): kind "tx", value = length, text = the frame in lowercase hex.
+// name): kind "tx", value = length, text = the frame in lowercase hex. A CR write that sets STA
+// without STP while the NIC was not running (STA clear or STP set before; CR is 0 at power-on)
+// publishes "start", value = PSTART page << 24 | PSTOP page << 16 | BNRY << 8 | CURR (the ring
+// the receiver starts with). A data-port access while RBCR is 0 (no remote DMA programmed, or
+// the count already used up) publishes "data-idle", value = width, text "read" (the read still
+// transfers) or "write" (dropped).
 //
 // Receive(frame) is the wire side: as QEMU's ne2000_receive — refused (false) while CR STP is set
 // or the ring (PSTART..PSTOP, CURR vs BNRY) has room for less than 1518 bytes; frames failing the

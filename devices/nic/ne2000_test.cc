@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/device_event.h"
@@ -75,6 +76,24 @@ TEST_F(Ne2000Test, PromAsQemuBuildsIt) {
   const std::vector<uint8_t> again = ReadBytes(12, 16);
   EXPECT_EQ(again, (std::vector<uint8_t>{0x12, 0x12, 0x12, 0x12, 0x34, 0x34, 0x34, 0x34, 0x56,
                                          0x56, 0x56, 0x56, 0x00, 0x00, 0x00, 0x00}));
+}
+
+// "start" (the ring) on the stopped-to-started CR write only; "data-idle" for data-port
+// accesses while RBCR is 0 (before any remote DMA and past the end of one).
+TEST_F(Ne2000Test, StartAndDataIdleEvents) {
+  StartRing(0x04);
+  Out(0x00, 0x22);  // already running: no event
+  core_.Read(0x10, 1);
+  WriteBytes(0x4000, {1, 2});
+  core_.Write(0x10, 2, 0x0303);
+  std::vector<std::string> got;
+  for (const sim::DeviceEvent& e : log_.events) {
+    if (e.kind == "start" || e.kind == "data-idle") {
+      got.push_back(absl::StrCat(e.kind, " ", absl::Hex(e.value), " ", e.text));
+    }
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"start 46804647 ", "data-idle 1 read",
+                                           "data-idle 2 write"}));
 }
 
 TEST_F(Ne2000Test, RegisterReadsPerPage) {

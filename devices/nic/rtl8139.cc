@@ -351,8 +351,10 @@ void Rtl8139::WriteL(uint32_t addr, uint32_t value) {
 
 void Rtl8139::WriteCommand(uint8_t value) {
   if (value & kCrReset) Reset();
+  const bool receiving = cmd_ & kCrRxEnable;
   uint8_t state = static_cast<uint8_t>(SetMasked(value, 0xe3, cmd_));
   cmd_ = state & ~kCrReset;
+  if ((cmd_ & kCrRxEnable) && !receiving) Publish("rx-enable", rx_buf_, "");
 }
 
 void Rtl8139::WriteCfg9346(uint8_t value) {
@@ -382,6 +384,9 @@ void Rtl8139::WriteTxStatus(int descriptor, uint32_t value) {
       Publish("tally-dump", value, "not modelled");
     }
     return;
+  }
+  if (!(tx_status_[descriptor] & kTsdOwn)) {
+    Publish("tsd-pending", uint64_t(descriptor) << 16 | (tx_status_[descriptor] & 0x1fff), "");
   }
   value &= ~0xff00c000u;
   tx_status_[descriptor] = SetMasked(value, 0x00c00000, tx_status_[descriptor]);
@@ -447,6 +452,7 @@ void Rtl8139::Transmit() {
   if (!(cmd_ & kCrTxEnable) || (tx_status_[descriptor] & kTsdOwn)) return;
   const uint32_t size = tx_status_[descriptor] & 0x1fff;
   std::vector<uint8_t> frame(size);  // without bus mastering the DMA reads nothing: zeros
+  if (size > 0 && !BusMaster()) Publish("tx-no-bus-master", size, "");
   if (size > 0 && BusMaster()) {
     machine_->memory().ReadBytes(tx_addr_[descriptor], reinterpret_cast<char*>(frame.data()), size);
   }

@@ -35,7 +35,12 @@
 // RCR, MAR, TSAD, 9346CR, CONFIG4, MULINT, TxThresh.
 //
 // Transmit publishes device event "tx" (device "rtl8139", value = length, text = hex); with TCR
-// loopback (bits 17-18) the frame is received instead ("tx-loopback"). Receive(frame), used by
+// loopback (bits 17-18) the frame is received instead ("tx-loopback"); before either, a
+// transmit of a non-empty frame while bus mastering is off publishes "tx-no-bus-master" (value =
+// length). A CR write that turns RE on publishes "rx-enable", value = RBSTART. A TSD write
+// (outside C+ mode) to a descriptor whose OWN bit is clear, i.e. whose earlier frame is still
+// queued and unsent (not the current descriptor, or TE off), publishes "tsd-pending", value =
+// descriptor << 16 | the pending size; the write replaces the queued frame. Receive(frame), used by
 // tests and loopback, is QEMU's ring receive: the RCR filter (AAP takes every frame without a
 // header flag; otherwise AB, AM with the MAR hash and APM take theirs and set their flag),
 // padding to 60 bytes, a 4-byte header (ROK, flags, length + 4), the data and the CRC-32 written

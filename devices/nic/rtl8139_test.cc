@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -199,6 +200,41 @@ TEST_F(Rtl8139Test, TransmitPublishesFrameFromCurrentDescriptorOnly) {
     }
   }
   EXPECT_EQ(tx, 1);
+}
+
+// "rx-enable" (value RBSTART) when CR turns RE on, not while it stays on; "tx-no-bus-master"
+// before a transmit that runs with PCI command bit 2 clear.
+TEST_F(Rtl8139Test, RxEnableAndTxNoBusMasterEvents) {
+  Out(0x37, 1, 0x08);
+  Out(0x30, 4, 0x100000);
+  Out(0x37, 1, 0x0c);
+  Out(0x37, 1, 0x00);
+  Out(0x37, 1, 0x0c);
+  io().Write(0xcf8, 4, 0x80001004);
+  io().Write(0xcfc, 2, 1);
+  Out(0x20, 4, 0x3000);
+  Out(0x10, 4, 64);
+  std::vector<std::pair<std::string, uint64_t>> got;
+  for (const sim::DeviceEvent& e : log_.events) {
+    if (e.kind == "rx-enable" || e.kind == "tx-no-bus-master") got.emplace_back(e.kind, e.value);
+  }
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, uint64_t>>{
+                     {"rx-enable", 0}, {"rx-enable", 0x100000}, {"tx-no-bus-master", 64}}));
+}
+
+// "tsd-pending" for a TSD write over a queued frame (OWN clear), not over a sent one (OWN set).
+TEST_F(Rtl8139Test, TsdPendingEvent) {
+  Out(0x37, 1, 0x04);
+  Out(0x14, 4, 0x40);  // TSD1 while TSD0 is current: queued
+  Out(0x14, 4, 0x50);  // over the queued frame
+  Out(0x10, 4, 0x40);  // TSD0 sends
+  Out(0x10, 4, 0x40);  // TSD0 again: OWN was set by the send; queued TSD1 goes out, TSD0 waits
+  Out(0x10, 4, 0x40);  // over the queued TSD0
+  std::vector<uint64_t> got;
+  for (const sim::DeviceEvent& e : log_.events) {
+    if (e.kind == "tsd-pending") got.push_back(e.value);
+  }
+  EXPECT_EQ(got, (std::vector<uint64_t>{0x10040, 0x00040}));
 }
 
 TEST_F(Rtl8139Test, ReceiveOverflowAndFilter) {
