@@ -1,101 +1,13 @@
-// Every IDE rule against its traces in testdata/ide/rules: NAME.qtest is replayed on the machine
-// NAME.expect names with its drives (`drive:` lines, QEMU -drive strings), and the ide.* findings
-// (plus platform.use-after-unplug, which the IDE device reports for removed disks) must be
-// exactly the `expect: rule@event` lines — a trigger names its rule, a near miss names nothing.
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <set>
-#include <string>
-#include <vector>
-
-#include "absl/strings/match.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
-#include "analyzer/analyzer.h"
-#include "analyzer/rules.h"
+// Every IDE rule against its traces in testdata/ide/rules (format: rule_traces.h); a command to
+// a disk the platform device removed is platform.use-after-unplug.
+#include "analyzer/rule_traces.h"
 #include "gtest/gtest.h"
-#include "sim/machine_builder.h"
-#include "sim/replay.h"
-#include "trace/importers/registry.h"
 
 namespace portrace::analyzer {
 namespace {
 
-constexpr char kDir[] = "testdata/ide/rules/";
-
-struct Case {
-  std::string name;
-  std::string trace;
-  sim::MachineOptions options;
-  std::set<std::string> expected;
-};
-
-std::vector<Case> LoadCases() {
-  std::vector<Case> cases;
-  std::vector<std::string> expects;
-  for (const auto& entry : std::filesystem::directory_iterator(kDir)) {
-    if (entry.path().extension() == ".expect") expects.push_back(entry.path().stem().string());
-  }
-  std::sort(expects.begin(), expects.end());
-  for (const std::string& name : expects) {
-    Case c;
-    c.name = name;
-    for (const char* ext : {".qtest", ".qlog", ".trace"}) {
-      if (std::filesystem::exists(kDir + name + ext)) c.trace = kDir + name + ext;
-    }
-    std::ifstream in(kDir + name + ".expect");
-    for (std::string line; std::getline(in, line);) {
-      absl::string_view rest = line;
-      if (absl::ConsumePrefix(&rest, "machine: ")) c.options.name = std::string(rest);
-      if (absl::ConsumePrefix(&rest, "drive: ")) c.options.drives.emplace_back(rest);
-      if (absl::ConsumePrefix(&rest, "expect: ")) c.expected.emplace(rest);
-    }
-    cases.push_back(std::move(c));
-  }
-  return cases;
-}
-
-std::set<std::string> IdeFindings(const Case& c) {
-  std::set<std::string> found;
-  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(c.options);
-  EXPECT_TRUE(machine.ok()) << c.name << ": " << machine.status();
-  if (!machine.ok()) return found;
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(c.trace, "");
-  EXPECT_TRUE(opened.ok()) << c.name << ": " << opened.status();
-  if (!opened.ok()) return found;
-  AnalyzerOptions options;
-  options.max_findings_per_rule = 0;
-  Analyzer analyzer(CreateRules((*machine)->profile()), options);
-  sim::Replayer replayer(machine->get());
-  replayer.set_observer(&analyzer);
-  EXPECT_TRUE(replayer.Run(*opened->source).ok()) << c.name;
-  analyzer.Finish();
-  for (const Finding& f : analyzer.findings()) {
-    if (absl::StartsWith(f.type->id, "ide.") || f.type->id == "platform.use-after-unplug") {
-      found.insert(absl::StrCat(f.type->id, "@", f.event));
-    }
-  }
-  return found;
-}
-
 TEST(IdeRulesTest, EachTraceGivesExactlyItsExpectedFindings) {
-  const std::vector<Case> cases = LoadCases();
-  ASSERT_GE(cases.size(), 26u);
-  std::set<std::string> triggered;
-  for (const Case& c : cases) {
-    ASSERT_FALSE(c.trace.empty()) << c.name << ": no trace beside the .expect";
-    const std::set<std::string> found = IdeFindings(c);
-    EXPECT_EQ(found, c.expected) << c.name << ": found {" << absl::StrJoin(found, ", ")
-                                 << "}, expected {" << absl::StrJoin(c.expected, ", ") << "}";
-    for (const std::string& f : found) triggered.insert(f.substr(0, f.find('@')));
-  }
-  // Every IDE rule of the catalogue has a trace that triggers it.
-  for (const FindingType& type : Catalogue()) {
-    if (!absl::StartsWith(type.id, "ide.")) continue;
-    EXPECT_TRUE(triggered.count(std::string(type.id))) << type.id << " is never triggered";
-  }
+  CheckRuleTraces("testdata/ide/rules/", "ide.", 26, {"platform.use-after-unplug"});
 }
 
 }  // namespace

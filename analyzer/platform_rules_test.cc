@@ -1,101 +1,12 @@
-// Every platform rule against its traces in testdata/platform/rules: NAME.{qtest,qlog,trace} is
-// replayed on the machine NAME.expect names (with its xenstore nodes), and the platform.*
-// findings must be exactly the `expect: rule@event` lines — a trigger names its rule, a near
-// miss names nothing (or only what else it legitimately triggers).
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <set>
-#include <string>
-#include <vector>
-
-#include "absl/strings/match.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
-#include "analyzer/analyzer.h"
-#include "analyzer/rules.h"
+// Every platform rule against its traces in testdata/platform/rules (format: rule_traces.h).
+#include "analyzer/rule_traces.h"
 #include "gtest/gtest.h"
-#include "sim/machine_builder.h"
-#include "sim/replay.h"
-#include "trace/importers/registry.h"
 
 namespace portrace::analyzer {
 namespace {
 
-constexpr char kDir[] = "testdata/platform/rules/";
-
-struct Case {
-  std::string name;
-  std::string trace;
-  sim::MachineOptions options;
-  std::set<std::string> expected;
-};
-
-std::vector<Case> LoadCases() {
-  std::vector<Case> cases;
-  std::vector<std::string> expects;
-  for (const auto& entry : std::filesystem::directory_iterator(kDir)) {
-    if (entry.path().extension() == ".expect") expects.push_back(entry.path().stem().string());
-  }
-  std::sort(expects.begin(), expects.end());
-  for (const std::string& name : expects) {
-    Case c;
-    c.name = name;
-    for (const char* ext : {".qtest", ".qlog", ".trace"}) {
-      if (std::filesystem::exists(kDir + name + ext)) c.trace = kDir + name + ext;
-    }
-    std::ifstream in(kDir + name + ".expect");
-    for (std::string line; std::getline(in, line);) {
-      absl::string_view rest = line;
-      if (absl::ConsumePrefix(&rest, "machine: ")) c.options.name = std::string(rest);
-      if (absl::ConsumePrefix(&rest, "xenstore: ")) c.options.xenstore_nodes.emplace_back(rest);
-      if (absl::ConsumePrefix(&rest, "expect: ")) c.expected.emplace(rest);
-    }
-    cases.push_back(std::move(c));
-  }
-  return cases;
-}
-
-std::set<std::string> PlatformFindings(const Case& c) {
-  std::set<std::string> found;
-  absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(c.options);
-  EXPECT_TRUE(machine.ok()) << c.name << ": " << machine.status();
-  if (!machine.ok()) return found;
-  absl::StatusOr<trace::OpenedTrace> opened = trace::OpenTrace(c.trace, "");
-  EXPECT_TRUE(opened.ok()) << c.name << ": " << opened.status();
-  if (!opened.ok()) return found;
-  AnalyzerOptions options;
-  options.max_findings_per_rule = 0;
-  Analyzer analyzer(CreateRules((*machine)->profile()), options);
-  sim::Replayer replayer(machine->get());
-  replayer.set_observer(&analyzer);
-  EXPECT_TRUE(replayer.Run(*opened->source).ok()) << c.name;
-  analyzer.Finish();
-  for (const Finding& f : analyzer.findings()) {
-    if (absl::StartsWith(f.type->id, "platform.")) {
-      found.insert(absl::StrCat(f.type->id, "@", f.event));
-    }
-  }
-  return found;
-}
-
 TEST(PlatformRulesTest, EachTraceGivesExactlyItsExpectedFindings) {
-  const std::vector<Case> cases = LoadCases();
-  ASSERT_GE(cases.size(), 60u);
-  std::set<std::string> triggered;
-  for (const Case& c : cases) {
-    ASSERT_FALSE(c.trace.empty()) << c.name << ": no trace beside the .expect";
-    const std::set<std::string> found = PlatformFindings(c);
-    EXPECT_EQ(found, c.expected) << c.name << ": found {" << absl::StrJoin(found, ", ")
-                                 << "}, expected {" << absl::StrJoin(c.expected, ", ") << "}";
-    for (const std::string& f : found) triggered.insert(f.substr(0, f.find('@')));
-  }
-  // Every platform rule of the catalogue has a trace that triggers it.
-  for (const FindingType& type : Catalogue()) {
-    if (!absl::StartsWith(type.id, "platform.")) continue;
-    EXPECT_TRUE(triggered.count(std::string(type.id))) << type.id << " is never triggered";
-  }
+  CheckRuleTraces("testdata/platform/rules/", "platform.", 60);
 }
 
 }  // namespace
