@@ -66,9 +66,12 @@ const FlagSpec kNicFlag = {"nic", "OPTIONS",
                            /*repeatable=*/true};
 
 const FlagSpec kDefaultsFlag = {"defaults", "",
-                                "QEMU's defaults (as without -nodefaults): serial port 0x3f8, an "
+                                "QEMU's defaults (as without -nodefaults): serial port 0x3f8, "
+                                "parallel port 0x378, an "
                                 "empty floppy drive in the CMOS, std VGA's PCI function at 00:02.0"};
 const FlagSpec kSerialFlag = {"serial", "", "a 16550 UART at 0x3f8, IRQ 4 (QEMU -serial)"};
+const FlagSpec kParallelFlag = {"parallel", "",
+                                "a parallel port at 0x378, IRQ 7 (QEMU -parallel)"};
 const FlagSpec kVgaFlag = {"vga", "std|none",
                            "std VGA's PCI identity at 00:02.0 (1234:1111, BARs, ROM register)"};
 const FlagSpec kBootFlag = {"boot", "order=DEVICES",
@@ -92,7 +95,7 @@ const CommandSpec kReplaySpec = {
     "of what happened.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag, kPcapFlag},
+     kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag, kPcapFlag},
     1,
     1,
 };
@@ -113,6 +116,7 @@ const CommandSpec kAnalyzeSpec = {
      kNicFlag,
      kDefaultsFlag,
      kSerialFlag,
+     kParallelFlag,
      kVgaFlag,
      kBootFlag,
      kRtcBaseFlag,
@@ -140,7 +144,7 @@ const CommandSpec kQtestSpec = {
     "-accel qtest), FAIL Unknown command '<word>', ERR <reason> for bad arguments (where QEMU\n"
     "would abort). Blank lines and lines starting with # are not requests and get no reply.",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag,
-     kNicFlag, kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag},
+     kNicFlag, kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag},
     0,
     1,
 };
@@ -173,7 +177,7 @@ const CommandSpec kStatsSpec = {
     "port and width, reads and writes, the time span.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kDefaultsFlag, kSerialFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag},
+     kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag},
     1,
     1,
 };
@@ -248,6 +252,7 @@ absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
   options.nics = args.GetAll("nic");
   options.qemu_defaults = args.Has("defaults");
   options.serial = args.Has("serial");
+  options.parallel = args.Has("parallel");
   options.vga = args.Get("vga");
   options.rtc_base = args.Get("rtc-base");
   if (args.Has("boot")) {

@@ -100,6 +100,7 @@ std::vector<std::string> PortraceReplies(const Script& script) {
   }
   options.qemu_defaults = std::find(args.begin(), args.end(), "-nodefaults") == args.end();
   options.serial = std::find(args.begin(), args.end(), "-serial") != args.end();
+  options.parallel = std::find(args.begin(), args.end(), "-parallel") != args.end();
   absl::StatusOr<std::unique_ptr<Machine>> machine = BuildMachine(options);
   EXPECT_TRUE(machine.ok()) << machine.status();
   if (!machine.ok()) return {};

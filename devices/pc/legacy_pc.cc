@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "devices/pc/i8042.h"
+#include "devices/pc/parallel_port.h"
 #include "devices/pc/pic.h"
 #include "devices/pc/pit.h"
 #include "devices/pc/port80.h"
@@ -99,6 +100,10 @@ absl::StatusOr<RtcCmos*> AddLegacyDevices(sim::Machine* machine,
   if (options.serial || options.qemu_defaults) {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<Uart16550> uart, Uart16550::Create(machine));
     machine->AddDevice(std::move(uart));
+  }
+  if (options.parallel || options.qemu_defaults) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<ParallelPort> lpt, ParallelPort::Create(machine));
+    machine->AddDevice(std::move(lpt));
   }
   return rtc;
 }
