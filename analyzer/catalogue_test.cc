@@ -62,6 +62,7 @@ TEST(CatalogueTest, PlatformAndIoIdsMatchTheProtocolTable) {
       {"platform.absent-device-traffic", Severity::kError},
       {"io.unclaimed", Severity::kInfo},
       {"io.bad-width", Severity::kWarning},
+      {"replay.clock-divergence", Severity::kInfo},
       {"replay.divergence", Severity::kError},
   };
   for (const auto& c : cases) {

@@ -10,7 +10,7 @@ namespace {
 class DivergenceRule : public Rule {
  public:
   explicit DivergenceRule(DivergenceOptions options) : options_(std::move(options)) {}
-  absl::string_view name() const override { return "replay.divergence"; }
+  absl::string_view name() const override { return "replay.divergence"; }  // and clock-divergence
 
   void OnEvent(const sim::ReplayedEvent& event, FindingEmitter& out) override {
     if (!event.diverged) return;
@@ -23,6 +23,14 @@ class DivergenceRule : public Rule {
                    : absl::StrCat("no device; the capture's '", event.capture_region, "'");
     }
     if (Ignored(e, event)) return;
+    if (event.untimed_clock_read) {
+      out.Emit("replay.clock-divergence",
+               absl::StrFormat("%s (%s): the trace recorded 0x%x, the model answered 0x%x; the "
+                               "register follows the clock and the trace carries no time",
+                               DescribeAccess(e), device, e.value, event.model_value),
+               device);
+      return;
+    }
     if (e.kind == trace::MEMORY_READ) {
       out.Emit("replay.divergence",
                absl::StrFormat("%s (%s): the trace recorded other bytes than the model's",

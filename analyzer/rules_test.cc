@@ -123,6 +123,47 @@ TEST(DivergenceRuleTest, RecordedValueDiffersFromModel) {
   EXPECT_TRUE(o.errors);
 }
 
+// A register that follows the clock: a diverging read of it is replay.clock-divergence (info)
+// while the trace has carried no time, replay.divergence (error) after a time event.
+class ClockRegister : public sim::IoRegion {
+ public:
+  uint64_t Read(uint64_t, unsigned) override { return 0; }
+  void Write(uint64_t, unsigned, uint64_t) override {}
+  bool FollowsClock(uint64_t) const override { return true; }
+};
+
+TEST(DivergenceRuleTest, ClockRegistersOfAnUntimedTraceAreInfo) {
+  sim::MachineOptions options;
+  options.name = "pc";
+  std::unique_ptr<sim::Machine> machine = *sim::Machine::Create(options);
+  ClockRegister clock;
+  sim::PortMapping mapping;
+  mapping.name = "clock";
+  mapping.base = 0x90;
+  mapping.length = 1;
+  mapping.region = &clock;
+  mapping.rules = sim::AccessRules::Exactly(1);
+  ASSERT_TRUE(machine->io().Map(mapping).ok());
+  EventBatch batch;
+  BatchBuilder b(&batch);
+  b.PortReadRecorded(0x90, 1, 0x05);  // #0 untimed: info
+  b.PortReadRecorded(0x90, 1, 0x00);  // #1 agrees
+  b.TimeAdvance(1000);                // #2
+  b.PortReadRecorded(0x90, 1, 0x07);  // #3 the trace drives the clock now: error
+  Analyzer analyzer(CreateRules(machine->profile(), {}));
+  sim::Replayer replayer(machine.get());
+  replayer.set_observer(&analyzer);
+  replayer.RunBatch(batch);
+  analyzer.Finish();
+  std::vector<std::string> findings;
+  for (const Finding& f : analyzer.findings()) {
+    findings.push_back(std::string(f.type->id) + "@" + std::to_string(f.event));
+  }
+  EXPECT_THAT(findings, ElementsAre("replay.clock-divergence@0", "replay.divergence@3"));
+  EXPECT_THAT(analyzer.findings()[0].message,
+              HasSubstr("the register follows the clock and the trace carries no time"));
+}
+
 // Where the model has no device, divergences are grouped by the device the capture names.
 EventBatch CaptureWithRegions() {
   EventBatch batch;

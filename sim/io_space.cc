@@ -209,6 +209,11 @@ const IoSpace::Slot& IoSpace::SlotAt(uint32_t port) const {
 
 absl::string_view IoSpace::MappingNameAt(uint32_t port) const { return SlotAt(port).name; }
 
+bool IoSpace::FollowsClockAt(uint32_t port) const {
+  const Slot& slot = SlotAt(port);
+  return slot.region != nullptr && slot.region->FollowsClock(port - slot.base);
+}
+
 void IoSpace::Report(IoAnomaly::Kind kind, uint32_t port, unsigned width, bool write,
                      absl::string_view mapping, absl::string_view detail) {
   if (sink_ == nullptr) return;

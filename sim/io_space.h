@@ -106,6 +106,8 @@ class IoSpace {
 
   // Name of the mapping that claims `port` ("" if none), for reports and statistics.
   absl::string_view MappingNameAt(uint32_t port) const;
+  // Whether the region claiming `port` says a read there follows the clock (IoRegion::FollowsClock).
+  bool FollowsClockAt(uint32_t port) const;
 
  private:
   // The fast path's view of one port, derived from the slots by Rebuild.

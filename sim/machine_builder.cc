@@ -32,6 +32,35 @@ absl::Status AttachTo(PciBus& bus, int devfn, PciFunction* function) {
   return absl::OkStatus();
 }
 
+// The hard disks' CMOS bytes as QEMU's pc_cmos_init_late stores them: drive types 0x12 (type 47,
+// "user defined", in 0x19/0x1a) and the parameter blocks at 0x1b (ide0 master) and 0x24 (ide0
+// slave) for the primary channel's disks, and the BIOS translation of all four in 0x39.
+void FillCmosDisks(devices::RtcCmos& rtc, devices::Piix3Ide& ide) {
+  uint8_t types = 0;
+  uint8_t translations = 0;
+  for (int index = 0; index < 4; ++index) {
+    const devices::IdeGeometry* g = ide.channel(index / 2).disk_geometry(index % 2);
+    if (g == nullptr) continue;
+    translations |= static_cast<uint8_t>(static_cast<uint8_t>(g->translation) << (2 * index));
+    if (index >= 2) continue;
+    types |= index == 0 ? 0xf0 : 0x0f;
+    const uint8_t info = index == 0 ? 0x1b : 0x24;
+    const uint8_t bytes[9] = {static_cast<uint8_t>(g->cylinders),
+                              static_cast<uint8_t>(g->cylinders >> 8),
+                              static_cast<uint8_t>(g->heads),
+                              0xff,
+                              0xff,
+                              static_cast<uint8_t>(0xc0 | (g->heads > 8 ? 0x08 : 0)),
+                              static_cast<uint8_t>(g->cylinders),
+                              static_cast<uint8_t>(g->cylinders >> 8),
+                              static_cast<uint8_t>(g->sectors)};
+    rtc.SetConfigByte(index == 0 ? 0x19 : 0x1a, 47);
+    for (int i = 0; i < 9; ++i) rtc.SetConfigByte(static_cast<uint8_t>(info + i), bytes[i]);
+  }
+  rtc.SetConfigByte(0x12, types);
+  rtc.SetConfigByte(0x39, translations);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& options) {
@@ -58,12 +87,14 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     const uint32_t irq = piix3->ConfigRead(devices::kPiix3PirqRoute + pirq, 1);
     return irq < 16 ? static_cast<int>(irq) : -1;
   };
-  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix3Ide> ide,
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix3Ide> created_ide,
                       devices::Piix3Ide::Create(machine.get(), options.drives));
-  PT_RETURN_IF_ERROR(AttachTo(bus, kIdeDevfn, machine->AddDevice(std::move(ide))));
+  devices::Piix3Ide* ide = machine->AddDevice(std::move(created_ide));
+  PT_RETURN_IF_ERROR(AttachTo(bus, kIdeDevfn, ide));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm, devices::Piix4Pm::Create(machine.get()));
   PT_RETURN_IF_ERROR(AttachTo(bus, kPmDevfn, machine->AddDevice(std::move(pm))));
-  PT_RETURN_IF_ERROR(devices::AddLegacyDevices(machine.get(), options).status());
+  PT_ASSIGN_OR_RETURN(devices::RtcCmos * rtc, devices::AddLegacyDevices(machine.get(), options));
+  FillCmosDisks(*rtc, *ide);
   if (options.vga == "std" || (options.vga.empty() && options.qemu_defaults)) {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::StdVga> vga, devices::StdVga::Create());
     PT_RETURN_IF_ERROR(AttachTo(bus, kVgaDevfn, machine->AddDevice(std::move(vga))));

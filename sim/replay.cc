@@ -82,6 +82,9 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
     case trace::PORT_READ:
     case trace::PORT_WRITE:
       replayed.mapping = machine_->io().MappingNameAt(static_cast<uint32_t>(event.address));
+      replayed.untimed_clock_read =
+          diverged && event.kind == trace::PORT_READ && summary_.time_events == 0 &&
+          machine_->io().FollowsClockAt(static_cast<uint32_t>(event.address));
       break;
     case trace::MMIO_READ:
     case trace::MMIO_WRITE:

@@ -4,7 +4,8 @@
 # testdata/qemu-trace/seabios-disk.img (512 KiB: a boot sector that halts, then a pattern of
 # ((sector * 7 + byte) & 0xff)), with an empty IDE CD-ROM and an ne2k_pci NIC. Unlike the shared
 # capture, its disk image is here, so IDE data replays can be compared byte for byte:
-#   portrace analyze --machine=pc --drive=file=testdata/qemu-trace/seabios-disk.img,format=raw,if=ide,index=0 \
+#   portrace analyze --machine=pc --serial --boot=order=c \
+#     --drive=file=testdata/qemu-trace/seabios-disk.img,format=raw,if=ide,index=0 \
 #     --drive=if=ide,index=2,media=cdrom --nic=model=ne2k_pci testdata/qemu-trace/seabios-nodefaults-ide.log.xz
 # Run by hand (needs qemu-system-x86); the guest halts in its boot sector, so QEMU is stopped
 # after a few seconds.

@@ -176,12 +176,22 @@ void IdeChannel::AttachDrive(int unit, IdeDriveKind kind, std::unique_ptr<DiskIm
   d.kind = kind;
   d.image = std::move(image);
   d.nb_sectors = d.image ? d.image->sectors() : 0;
-  d.geometry = GuessGeometry(d.nb_sectors);
+  std::vector<uint8_t> sector0;
+  if (kind == IdeDriveKind::kDisk && d.image && d.nb_sectors > 0) {
+    sector0.resize(512);
+    if (!d.image->Read(0, 1, sector0.data())) sector0.clear();
+  }
+  d.geometry = GuessGeometry(d.nb_sectors, sector0);
   d.identify_set = false;
   Reset(d);
 }
 
 IdeDriveKind IdeChannel::kind(int unit) const { return drives_[unit & 1]->kind; }
+
+const IdeGeometry* IdeChannel::disk_geometry(int unit) const {
+  const Drive& d = *drives_[unit & 1];
+  return d.kind == IdeDriveKind::kDisk && d.image ? &d.geometry : nullptr;
+}
 
 std::vector<std::string> IdeChannel::UnplugDisks(bool keep_master) {
   std::vector<std::string> removed;

@@ -56,6 +56,8 @@ class IdeChannel {
   // Before the guest runs: puts a drive in slot `unit` (0 master, 1 slave).
   void AttachDrive(int unit, IdeDriveKind kind, std::unique_ptr<DiskImage> image);
   IdeDriveKind kind(int unit) const;
+  // A hard disk's geometry and BIOS translation (GuessGeometry), null for a CD-ROM or no drive.
+  const IdeGeometry* disk_geometry(int unit) const;
   // Removes the hard disks (CD-ROMs stay), keeping unit 0 if `keep_master`; returns a
   // description of each removed one. The channel is reset if any was removed.
   std::vector<std::string> UnplugDisks(bool keep_master);

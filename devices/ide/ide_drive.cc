@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_format.h"
 
@@ -43,10 +44,39 @@ void LbaToMsf(uint8_t* out, uint64_t lba) {
 
 }  // namespace
 
-IdeGeometry GuessGeometry(uint64_t total_sectors) {
-  uint64_t cylinders = total_sectors / (16 * 63);
-  cylinders = std::clamp<uint64_t>(cylinders, 2, 16383);
-  return {static_cast<int>(cylinders), 16, 63};
+IdeGeometry GuessGeometry(uint64_t total_sectors, absl::Span<const uint8_t> sector0) {
+  IdeGeometry standard;
+  standard.cylinders = static_cast<int>(std::clamp<uint64_t>(total_sectors / (16 * 63), 2, 16383));
+  standard.heads = 16;
+  standard.sectors = 63;
+  // The logical geometry the MBR's partition table implies, if any.
+  std::optional<IdeGeometry> logical;
+  if (sector0.size() >= 512 && sector0[510] == 0x55 && sector0[511] == 0xaa) {
+    for (int i = 0; i < 4 && !logical; ++i) {
+      const uint8_t* entry = sector0.data() + 0x1be + 16 * i;
+      const uint32_t nr_sects = static_cast<uint32_t>(entry[12]) | entry[13] << 8 |
+                                entry[14] << 16 | static_cast<uint32_t>(entry[15]) << 24;
+      const uint8_t end_head = entry[5];
+      if (nr_sects == 0 || end_head == 0) continue;
+      const int heads = end_head + 1;
+      const int sectors = entry[6] & 63;
+      if (sectors == 0) continue;
+      const uint64_t cylinders = total_sectors / (static_cast<uint64_t>(heads) * sectors);
+      if (cylinders < 1 || cylinders > 16383) continue;
+      logical = IdeGeometry{static_cast<int>(cylinders), heads, sectors, BiosTranslation::kNone};
+    }
+  }
+  if (!logical) {
+    standard.translation = standard.cylinders <= 1024 ? BiosTranslation::kNone
+                                                      : BiosTranslation::kLba;
+    return standard;
+  }
+  if (logical->heads > 16) {
+    standard.translation = standard.cylinders * standard.heads <= 131072 ? BiosTranslation::kLarge
+                                                                         : BiosTranslation::kLba;
+    return standard;
+  }
+  return *logical;
 }
 
 std::string IdeSerial(int index) { return absl::StrFormat("QM%05d", index + 1); }

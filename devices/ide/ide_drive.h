@@ -11,19 +11,34 @@
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
+
 namespace portrace::devices {
 
 inline constexpr int kIdeMaxMultSectors = 16;
 inline constexpr char kIdeFirmware[] = "2.5+";
 
+// The BIOS CHS translation QEMU stores for a hard disk in CMOS 0x39 (2 bits per drive: its
+// BIOS_ATA_TRANSLATION_* less one).
+enum class BiosTranslation : uint8_t { kNone = 0, kLba = 1, kLarge = 2 };
+
+// A hard disk's physical geometry (what IDENTIFY reports and CHS addressing uses) and the BIOS
+// translation QEMU picks with it.
 struct IdeGeometry {
   int cylinders = 0;
   int heads = 0;
   int sectors = 0;
+  BiosTranslation translation = BiosTranslation::kNone;
 };
 
-// QEMU's guess for an image without a partition table: 16 heads, 63 sectors, 2-16383 cylinders.
-IdeGeometry GuessGeometry(uint64_t total_sectors);
+// QEMU's hd_geometry_guess for a disk of `total_sectors` whose first sector is `sector0` (empty
+// when there is none). A logical geometry is guessed from the first MBR partition entry with
+// sectors and an end head (heads = end head + 1, sectors = end sector & 63, cylinders =
+// total / (heads * sectors) within 1..16383). Without one: 16 heads, 63 sectors, 2..16383
+// cylinders, no translation up to 1024 cylinders, else LBA. With one of more than 16 heads (a
+// BIOS translated it): that same standard geometry, LARGE translation up to 131072
+// cylinders * heads, else LBA. With one of up to 16 heads: the guess itself, no translation.
+IdeGeometry GuessGeometry(uint64_t total_sectors, absl::Span<const uint8_t> sector0 = {});
 
 // "QM00001" for drive index 0.
 std::string IdeSerial(int index);

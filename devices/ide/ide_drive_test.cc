@@ -1,5 +1,7 @@
 #include "devices/ide/ide_drive.h"
 
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace portrace::devices {
@@ -15,6 +17,49 @@ TEST(IdeDriveTest, GeometryGuess) {
     EXPECT_EQ(g.cylinders, c.cylinders) << c.sectors;
     EXPECT_EQ(g.heads, 16);
     EXPECT_EQ(g.sectors, 63);
+  }
+}
+
+// hd_geometry_guess from a boot sector's partition table (the recorded replies of
+// testdata/fidelity/ide-cmos.qtest check the same through IDENTIFY and CMOS).
+TEST(IdeDriveTest, GuessGeometryFromThePartitionTable) {
+  auto mbr = [](uint8_t end_head, uint8_t end_sector, uint32_t nr_sects, bool signature) {
+    std::vector<uint8_t> s(512);
+    s[0x1be + 5] = end_head;
+    s[0x1be + 6] = end_sector;
+    for (int i = 0; i < 4; ++i) s[0x1be + 12 + i] = static_cast<uint8_t>(nr_sects >> (8 * i));
+    if (signature) {
+      s[510] = 0x55;
+      s[511] = 0xaa;
+    }
+    return s;
+  };
+  using T = BiosTranslation;
+  const struct {
+    const char* what;
+    uint64_t sectors;
+    std::vector<uint8_t> sector0;
+    IdeGeometry want;
+  } cases[] = {
+      {"no boot sector", 16384, {}, {16, 16, 63, T::kNone}},
+      {"no signature", 16384, mbr(254, 63, 8192, false), {16, 16, 63, T::kNone}},
+      {"translated (255 heads), small", 16384, mbr(254, 63, 8192, true), {16, 16, 63, T::kLarge}},
+      {"translated, cylinders*heads > 131072", uint64_t{16} * 63 * 9000, mbr(254, 63, 1, true),
+       {9000, 16, 63, T::kLba}},
+      {"up to 16 heads: taken as physical", 2048, mbr(3, 16, 2032, true), {32, 4, 16, T::kNone}},
+      {"end sector 0: skipped", 2048, mbr(3, 0x40, 2032, true), {2, 16, 63, T::kNone}},
+      {"no sectors: skipped", 2048, mbr(3, 16, 0, true), {2, 16, 63, T::kNone}},
+      {"end head 0: skipped", 2048, mbr(0, 16, 2032, true), {2, 16, 63, T::kNone}},
+      {"cylinders 0: skipped", 100, mbr(15, 63, 50, true), {2, 16, 63, T::kNone}},
+      {"over 1024 cylinders, no table: LBA", uint64_t{16} * 63 * 2000, {}, {2000, 16, 63, T::kLba}},
+      {"short sector: ignored", 16384, std::vector<uint8_t>(100, 0x55), {16, 16, 63, T::kNone}},
+  };
+  for (const auto& c : cases) {
+    const IdeGeometry g = GuessGeometry(c.sectors, c.sector0);
+    EXPECT_EQ(g.cylinders, c.want.cylinders) << c.what;
+    EXPECT_EQ(g.heads, c.want.heads) << c.what;
+    EXPECT_EQ(g.sectors, c.want.sectors) << c.what;
+    EXPECT_EQ(g.translation, c.want.translation) << c.what;
   }
 }
 

@@ -46,6 +46,10 @@ class Piix4Pm : public PciFunction {
     Block(Piix4Pm* pm, Kind kind) : pm_(pm), kind_(kind) {}
     uint64_t Read(uint64_t offset, unsigned width) override;
     void Write(uint64_t offset, unsigned width, uint64_t value) override;
+    // The timer, and the status register whose overflow bit the timer sets.
+    bool FollowsClock(uint64_t offset) const override {
+      return kind_ == kTimer || (kind_ == kEvent && offset < 2);
+    }
 
    private:
     Piix4Pm* pm_;

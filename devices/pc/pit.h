@@ -65,6 +65,8 @@ class Pit : public sim::Device {
     explicit Ports(Pit* pit) : pit_(pit) {}
     uint64_t Read(uint64_t offset, unsigned width) override;
     void Write(uint64_t offset, unsigned width, uint64_t value) override;
+    // The counters (and their latched counts and status, taken at some time).
+    bool FollowsClock(uint64_t offset) const override { return offset < 3; }
 
    private:
     Pit* pit_;
@@ -74,6 +76,8 @@ class Pit : public sim::Device {
     explicit SpeakerPort(Pit* pit) : pit_(pit) {}
     uint64_t Read(uint64_t offset, unsigned width) override;
     void Write(uint64_t offset, unsigned width, uint64_t value) override;
+    // Bit 5 is channel 2's output.
+    bool FollowsClock(uint64_t offset) const override { return true; }
 
    private:
     Pit* pit_;

@@ -216,6 +216,12 @@ uint64_t RtcCmos::Ports::Read(uint64_t offset, unsigned width) {
   return rtc_->ReadData();
 }
 
+bool RtcCmos::Ports::FollowsClock(uint64_t offset) const {
+  if (((first_ + offset) & 1) == 0) return false;
+  const uint8_t index = rtc_->index_;
+  return IsClockRegister(index) || index == kRegA || index == kRegC;
+}
+
 void RtcCmos::Ports::Write(uint64_t offset, unsigned width, uint64_t value) {
   const uint8_t val = static_cast<uint8_t>(value);
   if (((first_ + offset) & 1) == 0) {

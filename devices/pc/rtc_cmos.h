@@ -63,6 +63,8 @@ class RtcCmos : public sim::Device {
     Ports(RtcCmos* rtc, unsigned first) : rtc_(rtc), first_(first) {}
     uint64_t Read(uint64_t offset, unsigned width) override;
     void Write(uint64_t offset, unsigned width, uint64_t value) override;
+    // The data port while the index names a clock register, register A (UIP) or C (flags).
+    bool FollowsClock(uint64_t offset) const override;
 
    private:
     RtcCmos* rtc_;
