@@ -102,7 +102,7 @@ constexpr FindingType kCatalogue[] = {
      "access at 0x10 whose width changes its meaning (ROM lock, build number)"},
     {"platform.write-before-magic", S::kError, "protocol write before the first magic read"},
     {"replay.clock-divergence", S::kInfo,
-     "a read of a clock or timer register differs while the trace carries no time"},
+     "a read whose value depends on time (a clock, a timer, host I/O) differs in an untimed trace"},
     {"replay.divergence", S::kError,
      "the trace recorded a read value that differs from the model's"},
 };

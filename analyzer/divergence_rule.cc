@@ -26,7 +26,7 @@ class DivergenceRule : public Rule {
     if (event.untimed_clock_read) {
       out.Emit("replay.clock-divergence",
                absl::StrFormat("%s (%s): the trace recorded 0x%x, the model answered 0x%x; the "
-                               "register follows the clock and the trace carries no time",
+                               "value depends on time and the trace carries none",
                                DescribeAccess(e), device, e.value, event.model_value),
                device);
       return;

@@ -1,6 +1,7 @@
 // replay.divergence: a read whose value the trace recorded, answered differently by the model;
-// replay.clock-divergence (info) instead where the register follows the clock and the trace has
-// carried no time so far (sim::ReplayedEvent::untimed_clock_read): a capture without timestamps.
+// replay.clock-divergence (info) instead where the value depends on time (a clock, a timer, a
+// status that is busy while QEMU's host does I/O) and the trace has carried no time so far
+// (sim::ReplayedEvent::untimed_clock_read): a capture without timestamps.
 // One finding per device: the mapping that answered or, where the model has none, the device the
 // capture names (a QEMU trace log's region, "no device; the capture's 'rtc'"), else "no device".
 // The first divergence of each device comes with its context, every further one is counted in

@@ -161,7 +161,7 @@ TEST(DivergenceRuleTest, ClockRegistersOfAnUntimedTraceAreInfo) {
   }
   EXPECT_THAT(findings, ElementsAre("replay.clock-divergence@0", "replay.divergence@3"));
   EXPECT_THAT(analyzer.findings()[0].message,
-              HasSubstr("the register follows the clock and the trace carries no time"));
+              HasSubstr("the value depends on time and the trace carries none"));
 }
 
 // Where the model has no device, divergences are grouped by the device the capture names.

@@ -16,9 +16,11 @@ class IoRegion {
   // access to the region its first byte falls in.
   virtual uint64_t Read(uint64_t offset, unsigned width) = 0;
   virtual void Write(uint64_t offset, unsigned width, uint64_t value) = 0;
-  // True when what a read at `offset` answers, in the region's present state, runs with time: a
-  // timer's count, a clock's registers, a flag a clock sets. A capture that carries no time cannot
-  // be expected to agree there with a replay whose clock stood still (see ReplayedEvent).
+  // True when what a read at `offset` answers, in the region's present state, depends on time: a
+  // timer's count, a clock's registers, a flag a clock sets, or a status that says busy for as
+  // long as the reference model's host takes to finish work (QEMU's block I/O) where portrace
+  // finishes at once. A capture that carries no time cannot be expected to agree there with a
+  // replay whose clock stood still (see ReplayedEvent).
   virtual bool FollowsClock(uint64_t offset) const { return false; }
 };
 

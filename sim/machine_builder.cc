@@ -5,17 +5,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "devices/pc/fw_cfg.h"
 #include "devices/ide/piix3_ide.h"
-#include "devices/pci/i440fx.h"
-#include "devices/pci/piix3.h"
 #include "devices/nic/ne2k_isa.h"
 #include "devices/nic/ne2k_pci.h"
 #include "devices/nic/nic_options.h"
 #include "devices/nic/rtl8139.h"
+#include "devices/pc/fw_cfg.h"
 #include "devices/pc/legacy_pc.h"
 #include "devices/pc/piix4_pm.h"
 #include "devices/pc/std_vga.h"
+#include "devices/pci/i440fx.h"
+#include "devices/pci/piix3.h"
 #include "devices/platform/xen_platform.h"
 
 namespace portrace::sim {
@@ -91,7 +91,8 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
                       devices::Piix3Ide::Create(machine.get(), options.drives));
   devices::Piix3Ide* ide = machine->AddDevice(std::move(created_ide));
   PT_RETURN_IF_ERROR(AttachTo(bus, kIdeDevfn, ide));
-  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm, devices::Piix4Pm::Create(machine.get()));
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm,
+                      devices::Piix4Pm::Create(machine.get()));
   PT_RETURN_IF_ERROR(AttachTo(bus, kPmDevfn, machine->AddDevice(std::move(pm))));
   PT_ASSIGN_OR_RETURN(devices::RtcCmos * rtc, devices::AddLegacyDevices(machine.get(), options));
   FillCmosDisks(*rtc, *ide);

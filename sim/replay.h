@@ -44,9 +44,9 @@ struct ReplayedEvent {
   // The device the capture's own model names for this access (trace::kRegionAnnotation), "" if
   // the capture names none.
   absl::string_view capture_region;
-  // A diverging port read of a register that follows the clock (IoRegion::FollowsClock) while the
-  // trace has carried no time event: the capture's clock ran, the replay's stood at its start, so
-  // the values cannot be compared.
+  // A diverging port read of a register whose value depends on time (IoRegion::FollowsClock)
+  // while the trace has carried no time event: the capture's clock ran, the replay's stood at its
+  // start, so the values cannot be compared.
   bool untimed_clock_read = false;
   absl::Span<const IoAnomaly> anomalies;
   absl::Span<const DeviceEvent> device_events;

@@ -119,7 +119,7 @@ uint32_t Be32(const uint8_t* p) {
 
 struct IdeChannel::Drive {
   int unit = 0;
-  int index = 0;  // drive index 0-3
+  int index = 0;           // drive index 0-3
   bool unplugged = false;  // removed by the platform device
   IdeDriveKind kind = IdeDriveKind::kNone;
   std::unique_ptr<DiskImage> image;
@@ -335,6 +335,7 @@ void IdeChannel::RunEnd(Drive& s) {
 
 uint32_t IdeChannel::ReadRegister(int reg, unsigned width) {
   Drive& s = active();
+  if (reg == 0) host_io_ = false;
   if (reg == 0 && width >= 2) {
     if (!(s.status & kDrqStat) || !IsPioOut(s)) {
       Publish(s.transfer_done ? "read-past-end" : "data-without-drq", width,
@@ -385,6 +386,7 @@ uint32_t IdeChannel::ReadRegister(int reg, unsigned width) {
 
 void IdeChannel::WriteRegister(int reg, unsigned width, uint32_t value) {
   Drive& s = active();
+  if (reg == 0 || reg == 7) host_io_ = false;
   if (reg == 0 && width >= 2) {
     if (!(s.status & kDrqStat) || IsPioOut(s)) {
       Publish("data-without-drq", width, absl::StrCat(Who(s), ": data write without DRQ"));
@@ -394,7 +396,8 @@ void IdeChannel::WriteRegister(int reg, unsigned width, uint32_t value) {
       Publish("data-without-drq", width, absl::StrCat(Who(s), ": data write past the transfer"));
       return;
     }
-    for (unsigned i = 0; i < width; ++i) s.buffer[s.data_ptr + i] = static_cast<uint8_t>(value >> (8 * i));
+    for (unsigned i = 0; i < width; ++i)
+      s.buffer[s.data_ptr + i] = static_cast<uint8_t>(value >> (8 * i));
     s.data_ptr += width;
     if (s.data_ptr >= s.data_end) {
       s.status &= ~kDrqStat;
@@ -422,23 +425,38 @@ void IdeChannel::WriteRegister(int reg, unsigned width, uint32_t value) {
   switch (reg) {
     case 1:
       control_ &= ~kCtrlHob;
-      both([val](Drive& d) { d.hob_feature = d.feature; d.feature = val; });
+      both([val](Drive& d) {
+        d.hob_feature = d.feature;
+        d.feature = val;
+      });
       break;
     case 2:
       control_ &= ~kCtrlHob;
-      both([val](Drive& d) { d.hob_nsector = static_cast<uint8_t>(d.nsector); d.nsector = val; });
+      both([val](Drive& d) {
+        d.hob_nsector = static_cast<uint8_t>(d.nsector);
+        d.nsector = val;
+      });
       break;
     case 3:
       control_ &= ~kCtrlHob;
-      both([val](Drive& d) { d.hob_sector = d.sector; d.sector = val; });
+      both([val](Drive& d) {
+        d.hob_sector = d.sector;
+        d.sector = val;
+      });
       break;
     case 4:
       control_ &= ~kCtrlHob;
-      both([val](Drive& d) { d.hob_lcyl = d.lcyl; d.lcyl = val; });
+      both([val](Drive& d) {
+        d.hob_lcyl = d.lcyl;
+        d.lcyl = val;
+      });
       break;
     case 5:
       control_ &= ~kCtrlHob;
-      both([val](Drive& d) { d.hob_hcyl = d.hcyl; d.hcyl = val; });
+      both([val](Drive& d) {
+        d.hob_hcyl = d.hcyl;
+        d.hcyl = val;
+      });
       break;
     case 6:
       control_ &= ~kCtrlHob;
@@ -459,6 +477,7 @@ uint8_t IdeChannel::ReadAltStatus() {
 void IdeChannel::WriteDeviceControl(uint8_t value) {
   if (!(control_ & kCtrlReset) && (value & kCtrlReset)) {
     // SRST: QEMU sets BSY and resets the drives from a bottom half; portrace does it at once.
+    host_io_ = true;
     for (auto& dp : drives_) {
       Drive& s = *dp;
       const bool busy = (s.status & kDrqStat) || bm_.pending_unit == s.unit;
@@ -491,9 +510,9 @@ void IdeChannel::WriteDeviceControl(uint8_t value) {
 void IdeChannel::ExecCommand(uint8_t cmd) {
   Drive& s = active();
   if (s.unplugged) {
-    Publish("use-after-unplug", cmd,
-            absl::StrFormat("%s: command 0x%02x to a disk the platform device unplugged", Who(s),
-                            cmd));
+    Publish(
+        "use-after-unplug", cmd,
+        absl::StrFormat("%s: command 0x%02x to a disk the platform device unplugged", Who(s), cmd));
   }
   if (s.unit == 1 && !Present(s)) {
     if (!s.unplugged) {
@@ -517,16 +536,16 @@ void IdeChannel::ExecCommand(uint8_t cmd) {
   const CommandInfo& info = kCommands[cmd];
   const uint8_t kind_bit = s.kind == IdeDriveKind::kCdrom ? kCd : kHd;
   if (!(info.flags & kind_bit)) {
-    Publish("unknown-command", cmd,
-            absl::StrFormat("%s: command 0x%02x not implemented by this drive (aborted)", Who(s), cmd));
+    Publish(
+        "unknown-command", cmd,
+        absl::StrFormat("%s: command 0x%02x not implemented by this drive (aborted)", Who(s), cmd));
     AbortCommand(s);
     SetIrq();
     return;
   }
   Publish("command", cmd,
-          absl::StrFormat("%s: %s (count %d, lba/chs %02x:%02x:%02x:%02x, features 0x%02x)",
-                          Who(s), info.name, s.nsector, s.select, s.hcyl, s.lcyl, s.sector,
-                          s.feature));
+          absl::StrFormat("%s: %s (count %d, lba/chs %02x:%02x:%02x:%02x, features 0x%02x)", Who(s),
+                          info.name, s.nsector, s.select, s.hcyl, s.lcyl, s.sector, s.feature));
   s.status = kReadyStat | kBusyStat;
   s.error = 0;
   s.transfer_done = false;
@@ -602,6 +621,7 @@ void IdeChannel::RwError(Drive& s, int64_t sector) {
 }
 
 void IdeChannel::SectorRead(Drive& s) {
+  host_io_ = true;
   s.status = kReadyStat | kSeekStat;
   s.error = 0;
   const int64_t sector = GetSector(s);
@@ -628,6 +648,7 @@ void IdeChannel::SectorRead(Drive& s) {
 }
 
 void IdeChannel::SectorWrite(Drive& s) {
+  host_io_ = true;
   s.status = kReadyStat | kSeekStat | kBusyStat;
   const int64_t sector = GetSector(s);
   const int n = std::min(s.nsector, s.req_nb_sectors);
@@ -673,23 +694,42 @@ bool IdeChannel::SetFeatures(Drive& s) {
       s.status = kReadyStat | kSeekStat;  // QEMU flushes: completes with the IRQ
       SetIrq();
       return false;
-    case 0xcc: case 0x66: case 0xaa: case 0x55: case 0x05: case 0x85:
-    case 0x69: case 0x67: case 0x96: case 0x9a: case 0x42: case 0xc2:
+    case 0xcc:
+    case 0x66:
+    case 0xaa:
+    case 0x55:
+    case 0x05:
+    case 0x85:
+    case 0x69:
+    case 0x67:
+    case 0x96:
+    case 0x9a:
+    case 0x42:
+    case 0xc2:
       return true;
     case 0x03: {
       const int val = s.nsector & 7;
       switch ((s.nsector & 0xff) >> 3) {
-        case 0x00: case 0x01:
-          id[62] = 0x07; id[63] = 0x07; id[88] = 0x3f;
+        case 0x00:
+        case 0x01:
+          id[62] = 0x07;
+          id[63] = 0x07;
+          id[88] = 0x3f;
           return true;
         case 0x02:
-          id[62] = static_cast<uint16_t>(0x07 | (1 << (val + 8))); id[63] = 0x07; id[88] = 0x3f;
+          id[62] = static_cast<uint16_t>(0x07 | (1 << (val + 8)));
+          id[63] = 0x07;
+          id[88] = 0x3f;
           return true;
         case 0x04:
-          id[62] = 0x07; id[63] = static_cast<uint16_t>(0x07 | (1 << (val + 8))); id[88] = 0x3f;
+          id[62] = 0x07;
+          id[63] = static_cast<uint16_t>(0x07 | (1 << (val + 8)));
+          id[88] = 0x3f;
           return true;
         case 0x08:
-          id[62] = 0x07; id[63] = 0x07; id[88] = static_cast<uint16_t>(0x3f | (1 << (val + 8)));
+          id[62] = 0x07;
+          id[63] = 0x07;
+          id[88] = static_cast<uint16_t>(0x3f | (1 << (val + 8)));
           return true;
         default:
           break;
@@ -712,7 +752,9 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       Reset(s);
       s.status = 0;
       return false;
-    case 0x20: case 0x21: case 0x24:  // READ SECTORS (EXT)
+    case 0x20:
+    case 0x21:
+    case 0x24:  // READ SECTORS (EXT)
       if (s.kind == IdeDriveKind::kCdrom) {
         SetSignature(s);
         AbortCommand(s);
@@ -726,7 +768,8 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       s.req_nb_sectors = 1;
       SectorRead(s);
       return false;
-    case 0xc4: case 0x29:  // READ MULTIPLE (EXT)
+    case 0xc4:
+    case 0x29:  // READ MULTIPLE (EXT)
       if (!disk || !s.mult_sectors) {
         AbortCommand(s);
         return true;
@@ -735,7 +778,10 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       s.req_nb_sectors = s.mult_sectors;
       SectorRead(s);
       return false;
-    case 0x30: case 0x31: case 0x34: case 0x3c:  // WRITE SECTORS (EXT)
+    case 0x30:
+    case 0x31:
+    case 0x34:
+    case 0x3c:  // WRITE SECTORS (EXT)
       if (!disk) {
         AbortCommand(s);
         return true;
@@ -745,7 +791,8 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       s.status = kSeekStat | kReadyStat;
       TransferStart(s, 0, 512, End::kSectorWrite);
       return false;
-    case 0xc5: case 0x39: {  // WRITE MULTIPLE (EXT)
+    case 0xc5:
+    case 0x39: {  // WRITE MULTIPLE (EXT)
       if (!disk || !s.mult_sectors) {
         AbortCommand(s);
         return true;
@@ -757,8 +804,12 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       TransferStart(s, 0, size_t(512) * n, End::kSectorWrite);
       return false;
     }
-    case 0xc8: case 0xc9: case 0x25:  // READ DMA (EXT)
-    case 0xca: case 0xcb: case 0x35:  // WRITE DMA (EXT)
+    case 0xc8:
+    case 0xc9:
+    case 0x25:  // READ DMA (EXT)
+    case 0xca:
+    case 0xcb:
+    case 0x35:  // WRITE DMA (EXT)
       if (!disk) {
         AbortCommand(s);
         return true;
@@ -766,10 +817,13 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       Lba48Transform(s, cmd == 0x25 || cmd == 0x35);
       StartDma(s, (cmd == 0xc8 || cmd == 0xc9 || cmd == 0x25) ? DmaCmd::kRead : DmaCmd::kWrite);
       return false;
-    case 0x40: case 0x41: case 0x42:  // READ VERIFY
+    case 0x40:
+    case 0x41:
+    case 0x42:  // READ VERIFY
       Lba48Transform(s, cmd == 0x42);
       return true;
-    case 0x27: case 0xf8:  // READ NATIVE MAX ADDRESS
+    case 0x27:
+    case 0xf8:  // READ NATIVE MAX ADDRESS
       if (s.nb_sectors == 0) {
         AbortCommand(s);
         return true;
@@ -786,7 +840,9 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
       }
       return true;
     }
-    case 0xe7: case 0xea:  // FLUSH CACHE (EXT)
+    case 0xe7:
+    case 0xea:  // FLUSH CACHE (EXT)
+      host_io_ = true;
       s.status = kReadyStat | kSeekStat;
       SetIrq();
       return false;
@@ -840,10 +896,12 @@ bool IdeChannel::Dispatch(Drive& s, uint8_t cmd, bool* known) {
         SetIrq();
       }
       return false;
-    case 0x98: case 0xe5:  // CHECK POWER MODE
+    case 0x98:
+    case 0xe5:  // CHECK POWER MODE
       s.nsector = 0xff;
       return true;
-    case 0x06: case 0xf5:  // not modelled: abort
+    case 0x06:
+    case 0xf5:  // not modelled: abort
       AbortCommand(s);
       return true;
     default:  // RECALIBRATE, SEEK, INITIALIZE DEVICE PARAMETERS, power management: no-ops
@@ -994,7 +1052,9 @@ void IdeChannel::AtapiCommand(Drive& s) {
     case 0x25:  // READ CAPACITY
       AtapiReply(s, AtapiReadCapacity(cd_sectors), 8);
       return;
-    case 0x28: case 0xa8: {  // READ(10), READ(12)
+    case 0x28:
+    case 0xa8: {  // READ(10), READ(12)
+      host_io_ = true;
       const uint32_t count = op == 0x28 ? Be16(cdb + 7) : Be32(cdb + 6);
       if (count == 0) {
         AtapiOk(s);
@@ -1003,13 +1063,14 @@ void IdeChannel::AtapiCommand(Drive& s) {
       const uint32_t lba = Be32(cdb + 2);
       if (lba >= cd_sectors || uint64_t{lba} + count - 1 >= cd_sectors) {
         Publish("lba-out-of-range", lba,
-                absl::StrFormat("%s: CD sector %d (count %d) outside the %d-sector medium",
-                                Who(s), lba, count, cd_sectors));
+                absl::StrFormat("%s: CD sector %d (count %d) outside the %d-sector medium", Who(s),
+                                lba, count, cd_sectors));
         AtapiError(s, kIllegalRequest, kAscLbaOutOfRange);
         return;
       }
       s.lba = lba;
-      s.packet_transfer_size = static_cast<int>(std::min<uint64_t>(count * uint64_t{2048}, 0x7fffffff));
+      s.packet_transfer_size =
+          static_cast<int>(std::min<uint64_t>(count * uint64_t{2048}, 0x7fffffff));
       if (s.atapi_dma) {
         s.io_buffer_size = 0;
         s.cd_sector_size = 2048;
@@ -1061,8 +1122,8 @@ void IdeChannel::AtapiCommand(Drive& s) {
       size_t used = 4;
       if (cdb[4] & (1 << 4)) {
         b[2] = 4;
-        b[4] = 0;                           // no change
-        b[5] = cd_sectors > 0 ? 0x02 : 0;   // media present
+        b[4] = 0;                          // no change
+        b[5] = cd_sectors > 0 ? 0x02 : 0;  // media present
         used = 8;
       } else {
         b[2] = 0x80;  // no event available
@@ -1091,8 +1152,8 @@ void IdeChannel::AtapiCommand(Drive& s) {
         AtapiError(s, kIllegalRequest, kAscSavingNotSupported);
         return;
       }
-      std::vector<uint8_t> b = action == 0 ? AtapiModeSense(cdb[2] & 0x3f, s.tray_locked)
-                                           : std::vector<uint8_t>();
+      std::vector<uint8_t> b =
+          action == 0 ? AtapiModeSense(cdb[2] & 0x3f, s.tray_locked) : std::vector<uint8_t>();
       if ((cdb[2] & 0x3f) == 0x0e && b.size() == 24) {
         // QEMU fills only the header and the odd volume bytes; the rest is what the buffer held.
         for (int i : {10, 11, 12, 13, 14, 15, 16, 18, 20, 22}) b[i] = s.buffer[i];
@@ -1136,6 +1197,7 @@ void IdeChannel::GuestWrite(uint64_t address, const uint8_t* data, uint64_t leng
 }
 
 void IdeChannel::StartDma(Drive& s, DmaCmd cmd) {
+  host_io_ = true;
   if (cmd != DmaCmd::kAtapi) {
     s.status = kReadyStat | kSeekStat | kDrqStat;
     s.io_buffer_size = 0;
@@ -1157,8 +1219,8 @@ int64_t IdeChannel::PrepareBuffer(Drive& s, int64_t limit) {
       if (bm_.cur_prd_last) return static_cast<int64_t>(bm_.sg_size);
       if (bm_.cur_addr - bm_.addr >= kBmdmaPage) {
         Publish("dma-prd-unterminated", bm_.addr,
-                absl::StrFormat("%s: PRD table at 0x%x has no end-of-table bit in 4 KiB",
-                                Who(s), bm_.addr));
+                absl::StrFormat("%s: PRD table at 0x%x has no end-of-table bit in 4 KiB", Who(s),
+                                bm_.addr));
         return static_cast<int64_t>(bm_.sg_size);
       }
       uint8_t prd[8];
@@ -1247,7 +1309,8 @@ void IdeChannel::AtapiDmaCallback(Drive& s) {
     int n = s.packet_transfer_size >> 11;
     n = std::min(n, 32);  // what the 64 KiB buffer holds
     s.io_buffer_size = int64_t{n} * 2048;
-    if (n == 0 || !s.image || !s.image->Read(static_cast<uint64_t>(s.lba) * 4, uint64_t(n) * 4, s.buffer.data())) {
+    if (n == 0 || !s.image ||
+        !s.image->Read(static_cast<uint64_t>(s.lba) * 4, uint64_t(n) * 4, s.buffer.data())) {
       AtapiError(s, kIllegalRequest, kAscLbaOutOfRange);
       SetInactive(false);
       return;

@@ -56,6 +56,11 @@ class IdeChannel {
   // Before the guest runs: puts a drive in slot `unit` (0 master, 1 slave).
   void AttachDrive(int unit, IdeDriveKind kind, std::unique_ptr<DiskImage> image);
   IdeDriveKind kind(int unit) const;
+  // True from the start of work QEMU completes asynchronously on its host (sector reads and
+  // writes, DMA, FLUSH CACHE, ATAPI reads, SRST) until the guest next moves data or issues a
+  // command: meanwhile QEMU's status and bus-master status say BSY or active for as long as the
+  // host takes, where portrace has already finished. Status reads in that window depend on time.
+  bool awaiting_host_io() const { return host_io_; }
   // A hard disk's geometry and BIOS translation (GuessGeometry), null for a CD-ROM or no drive.
   const IdeGeometry* disk_geometry(int unit) const;
   // Removes the hard disks (CD-ROMs stay), keeping unit 0 if `keep_master`; returns a
@@ -135,6 +140,7 @@ class IdeChannel {
   std::array<std::unique_ptr<Drive>, 2> drives_;
   int unit_ = 0;
   uint8_t control_ = 0;
+  bool host_io_ = false;  // see awaiting_host_io()
 
   struct BusMaster {
     uint8_t cmd = 0;

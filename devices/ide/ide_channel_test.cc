@@ -68,6 +68,30 @@ TEST_F(IdeChannelTest, CommandStatusTable) {
   }
 }
 
+// The window in which QEMU's status would still say BSY while its host does the I/O.
+TEST_F(IdeChannelTest, HostIoWindowOpensOnBlockIoAndClosesOnData) {
+  EXPECT_FALSE(channel_->awaiting_host_io());
+  channel_->WriteRegister(7, 1, 0xec);  // IDENTIFY: answered from memory
+  EXPECT_FALSE(channel_->awaiting_host_io());
+  while (AltStatus() & 0x08) channel_->ReadRegister(0, 2);
+  Task(2, 0);
+  channel_->WriteRegister(7, 1, 0x20);  // READ SECTORS: a host read
+  EXPECT_TRUE(channel_->awaiting_host_io());
+  channel_->ReadRegister(7, 1);  // polling status keeps it open
+  EXPECT_TRUE(channel_->awaiting_host_io());
+  channel_->ReadRegister(0, 2);  // the guest moves data: QEMU had finished
+  EXPECT_FALSE(channel_->awaiting_host_io());
+  for (int i = 1; i < 256; ++i) channel_->ReadRegister(0, 2);
+  EXPECT_TRUE(channel_->awaiting_host_io());  // the second sector's read started
+  for (int i = 0; i < 256; ++i) channel_->ReadRegister(0, 2);
+  channel_->WriteRegister(7, 1, 0xe7);  // FLUSH CACHE
+  EXPECT_TRUE(channel_->awaiting_host_io());
+  channel_->WriteRegister(7, 1, 0x10);  // a new command closes it
+  EXPECT_FALSE(channel_->awaiting_host_io());
+  channel_->WriteDeviceControl(0x04);  // SRST: reset from a bottom half in QEMU
+  EXPECT_TRUE(channel_->awaiting_host_io());
+}
+
 TEST_F(IdeChannelTest, InterruptFollowsNienAndStatusRead) {
   channel_->WriteRegister(7, 1, 0xe7);
   EXPECT_TRUE(machine_->irq().level(14));

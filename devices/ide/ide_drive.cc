@@ -67,8 +67,8 @@ IdeGeometry GuessGeometry(uint64_t total_sectors, absl::Span<const uint8_t> sect
     }
   }
   if (!logical) {
-    standard.translation = standard.cylinders <= 1024 ? BiosTranslation::kNone
-                                                      : BiosTranslation::kLba;
+    standard.translation =
+        standard.cylinders <= 1024 ? BiosTranslation::kNone : BiosTranslation::kLba;
     return standard;
   }
   if (logical->heads > 16) {

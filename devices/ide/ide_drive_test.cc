@@ -44,7 +44,9 @@ TEST(IdeDriveTest, GuessGeometryFromThePartitionTable) {
       {"no boot sector", 16384, {}, {16, 16, 63, T::kNone}},
       {"no signature", 16384, mbr(254, 63, 8192, false), {16, 16, 63, T::kNone}},
       {"translated (255 heads), small", 16384, mbr(254, 63, 8192, true), {16, 16, 63, T::kLarge}},
-      {"translated, cylinders*heads > 131072", uint64_t{16} * 63 * 9000, mbr(254, 63, 1, true),
+      {"translated, cylinders*heads > 131072",
+       uint64_t{16} * 63 * 9000,
+       mbr(254, 63, 1, true),
        {9000, 16, 63, T::kLba}},
       {"up to 16 heads: taken as physical", 2048, mbr(3, 16, 2032, true), {32, 4, 16, T::kNone}},
       {"end sector 0: skipped", 2048, mbr(3, 0x40, 2032, true), {2, 16, 63, T::kNone}},
@@ -69,10 +71,10 @@ TEST(IdeDriveTest, HardDiskIdentifyMatchesQemu) {
   const struct {
     int word;
     uint16_t value;
-  } cases[] = {{0, 0x0040},  {1, 0x0002},  {3, 0x0010},  {4, 0x7e00},  {6, 0x003f},
-               {10, 0x514d}, {13, 0x3120}, {23, 0x322e}, {24, 0x352b}, {27, 0x5145},
-               {47, 0x8010}, {49, 0x0b00}, {57, 0x07e0}, {59, 0x0110}, {60, 0x0800},
-               {69, 0x4000}, {83, 0x7400}, {88, 0x203f}, {93, 0x6001}, {100, 0x0800},
+  } cases[] = {{0, 0x0040},   {1, 0x0002},   {3, 0x0010},  {4, 0x7e00},  {6, 0x003f},
+               {10, 0x514d},  {13, 0x3120},  {23, 0x322e}, {24, 0x352b}, {27, 0x5145},
+               {47, 0x8010},  {49, 0x0b00},  {57, 0x07e0}, {59, 0x0110}, {60, 0x0800},
+               {69, 0x4000},  {83, 0x7400},  {88, 0x203f}, {93, 0x6001}, {100, 0x0800},
                {106, 0x6000}, {169, 0x0001}, {255, 0x0000}};
   for (const auto& c : cases) EXPECT_EQ(d[c.word], c.value) << "word " << c.word;
 }

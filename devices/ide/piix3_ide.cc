@@ -18,6 +18,9 @@ class Piix3Ide::CommandBlock : public sim::IoRegion {
     channel_->WriteRegister(static_cast<int>(first_ + offset) & 7, width,
                             static_cast<uint32_t>(value));
   }
+  bool FollowsClock(uint64_t offset) const override {
+    return ((first_ + offset) & 7) == 7 && channel_->awaiting_host_io();
+  }
 
  private:
   IdeChannel* channel_;
@@ -31,6 +34,7 @@ class Piix3Ide::ControlBlock : public sim::IoRegion {
   void Write(uint64_t offset, unsigned width, uint64_t value) override {
     channel_->WriteDeviceControl(static_cast<uint8_t>(value));
   }
+  bool FollowsClock(uint64_t offset) const override { return channel_->awaiting_host_io(); }
 
  private:
   IdeChannel* channel_;
@@ -47,6 +51,10 @@ class Piix3Ide::BusMasterBlock : public sim::IoRegion {
     if (offset >= 16) return;
     ide_->channel(static_cast<int>(offset / 8))
         .WriteBusMaster(offset % 8, width, static_cast<uint32_t>(value));
+  }
+  bool FollowsClock(uint64_t offset) const override {
+    return offset < 16 && offset % 8 == 2 &&
+           ide_->channel(static_cast<int>(offset / 8)).awaiting_host_io();
   }
 
  private:
@@ -68,11 +76,11 @@ PciIdentity IdeIdentity() {
 
 }  // namespace
 
-Piix3Ide::Piix3Ide(sim::Machine* machine) : PciFunction("piix3-ide", IdeIdentity()), machine_(machine) {
+Piix3Ide::Piix3Ide(sim::Machine* machine)
+    : PciFunction("piix3-ide", IdeIdentity()), machine_(machine) {
   for (int i = 0; i < 2; ++i) {
-    channels_[i] = std::make_unique<IdeChannel>(machine, i, [this] {
-      return (ConfigRead(kPciCommand, 2) & kPciCommandMaster) != 0;
-    });
+    channels_[i] = std::make_unique<IdeChannel>(
+        machine, i, [this] { return (ConfigRead(kPciCommand, 2) & kPciCommandMaster) != 0; });
   }
 }
 
@@ -88,7 +96,8 @@ absl::StatusOr<std::unique_ptr<Piix3Ide>> Piix3Ide::Create(
         if (!taken[i]) index = i;
       }
       if (index < 0) {
-        return absl::InvalidArgumentError(absl::StrCat("--drive=", option, ": all 4 IDE slots are taken"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--drive=", option, ": all 4 IDE slots are taken"));
       }
     }
     if (taken[index]) {
@@ -100,7 +109,8 @@ absl::StatusOr<std::unique_ptr<Piix3Ide>> Piix3Ide::Create(
     if (drive.file.empty()) {
       image = DiskImage::Empty();
     } else {
-      absl::StatusOr<std::unique_ptr<DiskImage>> opened = DiskImage::Open(drive.file, drive.snapshot);
+      absl::StatusOr<std::unique_ptr<DiskImage>> opened =
+          DiskImage::Open(drive.file, drive.snapshot);
       if (!opened.ok()) {
         return absl::Status(opened.status().code(),
                             absl::StrCat("--drive=", option, ": ", opened.status().message()));
