@@ -24,11 +24,12 @@
 #include "cli/args.h"
 #include "cli/progress.h"
 #include "cli/qemu_session.h"
+#include "devices/nic/pcap_writer.h"
 #include "sim/machine.h"
 #include "sim/machine_builder.h"
+#include "sim/qemu_command_line.h"
 #include "sim/qtest_server.h"
 #include "sim/replay.h"
-#include "devices/nic/pcap_writer.h"
 #include "trace/byte_source.h"
 #include "trace/exporters/registry.h"
 #include "trace/importers/registry.h"
@@ -65,13 +66,21 @@ const FlagSpec kNicFlag = {"nic", "OPTIONS",
                            "a NIC in QEMU's -nic syntax (model=ne2k_pci|ne2k_isa|rtl8139, mac=)",
                            /*repeatable=*/true};
 
-const FlagSpec kDefaultsFlag = {"defaults", "",
-                                "QEMU's defaults (as without -nodefaults): serial port 0x3f8, "
-                                "parallel port 0x378, an "
-                                "empty floppy drive in the CMOS, std VGA's PCI function at 00:02.0"};
+const FlagSpec kQemuArgsFlag = {
+    "qemu-args", "ARGS",
+    "the machine as a QEMU command line builds it (e.g. \"-machine pc -nodefaults -drive "
+    "file=d.img,if=ide,index=0 -nic user,model=ne2k_pci -boot order=c\"): -machine pc, "
+    "-nodefaults, -drive, -hda..-hdd, -cdrom, -snapshot, -nic, -net nic, -device "
+    "ne2k_pci|ne2k_isa|rtl8139, -boot, -m, -serial, -parallel, -vga, -rtc base=; options that "
+    "change no device (-display, -monitor, -accel, -trace, -D, -S, ...) are ignored, others "
+    "refused; the other machine flags add to it"};
+const FlagSpec kDefaultsFlag = {
+    "defaults", "",
+    "QEMU's defaults (as without -nodefaults): serial port 0x3f8, "
+    "parallel port 0x378, an "
+    "empty floppy drive in the CMOS, std VGA's PCI function at 00:02.0"};
 const FlagSpec kSerialFlag = {"serial", "", "a 16550 UART at 0x3f8, IRQ 4 (QEMU -serial)"};
-const FlagSpec kParallelFlag = {"parallel", "",
-                                "a parallel port at 0x378, IRQ 7 (QEMU -parallel)"};
+const FlagSpec kParallelFlag = {"parallel", "", "a parallel port at 0x378, IRQ 7 (QEMU -parallel)"};
 const FlagSpec kVgaFlag = {"vga", "std|none",
                            "std VGA's PCI identity at 00:02.0 (1234:1111, BARs, ROM register)"};
 const FlagSpec kBootFlag = {"boot", "order=DEVICES",
@@ -95,7 +104,8 @@ const CommandSpec kReplaySpec = {
     "of what happened.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag, kPcapFlag},
+     kQemuArgsFlag, kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag,
+     kFromFlag, kPcapFlag},
     1,
     1,
 };
@@ -114,6 +124,7 @@ const CommandSpec kAnalyzeSpec = {
      kDmDomidFlag,
      kDriveFlag,
      kNicFlag,
+     kQemuArgsFlag,
      kDefaultsFlag,
      kSerialFlag,
      kParallelFlag,
@@ -127,7 +138,8 @@ const CommandSpec kAnalyzeSpec = {
      {"ignore-port", "PORT[-PORT]",
       "leave reads of these ports out of replay.divergence (values that follow wall time)",
       /*repeatable=*/true},
-     {"ignore-device", "NAME", "leave reads of this device (a model mapping such as pci-config-data, or a capture's region "
+     {"ignore-device", "NAME",
+      "leave reads of this device (a model mapping such as pci-config-data, or a capture's region "
       "name such as rtc) out of replay.divergence",
       /*repeatable=*/true},
      {"context", "N", "events of context shown before and after a finding (default 3)"}},
@@ -143,8 +155,8 @@ const CommandSpec kQtestSpec = {
     "Replies: OK, OK 0x%04x (in*), OK 0x%016x (read*), OK <ns> (clock_step/clock_set, as with "
     "-accel qtest), FAIL Unknown command '<word>', ERR <reason> for bad arguments (where QEMU\n"
     "would abort). Blank lines and lines starting with # are not requests and get no reply.",
-    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag,
-     kNicFlag, kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag},
+    {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
+     kQemuArgsFlag, kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag},
     0,
     1,
 };
@@ -177,7 +189,8 @@ const CommandSpec kStatsSpec = {
     "port and width, reads and writes, the time span.",
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
-     kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag, kFromFlag},
+     kQemuArgsFlag, kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag,
+     kFromFlag},
     1,
     1,
 };
@@ -239,22 +252,33 @@ std::string TopLevelUsage() {
 // The machine options from the flags; `trace_machine` (from a canonical trace's header) is the
 // default when --machine is absent and it names a known profile.
 absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
-                                                       absl::string_view trace_machine) {
+                                                       absl::string_view trace_machine,
+                                                       const Streams& streams) {
   sim::MachineOptions options;
+  if (args.Has("qemu-args")) {
+    std::vector<std::string> notes;
+    const absl::Status applied =
+        sim::ApplyQemuCommandLine(args.Get("qemu-args"), &options, &notes);
+    if (!applied.ok()) return applied;
+    for (const std::string& note : notes) {
+      PrintTo(streams.err, absl::StrCat("portrace: note: ", note, "\n"));
+    }
+  }
   if (args.Has("machine")) {
     options.name = args.Get("machine");
-  } else if (!trace_machine.empty() && sim::FindMachineProfile(trace_machine) != nullptr) {
+  } else if (!args.Has("qemu-args") && !trace_machine.empty() &&
+             sim::FindMachineProfile(trace_machine) != nullptr) {
     options.name = std::string(trace_machine);
   }
   options.xenstore_files = args.GetAll("xenstore-file");
   options.xenstore_nodes = args.GetAll("xenstore");
-  options.drives = args.GetAll("drive");
-  options.nics = args.GetAll("nic");
-  options.qemu_defaults = args.Has("defaults");
-  options.serial = args.Has("serial");
-  options.parallel = args.Has("parallel");
-  options.vga = args.Get("vga");
-  options.rtc_base = args.Get("rtc-base");
+  for (const std::string& drive : args.GetAll("drive")) options.drives.push_back(drive);
+  for (const std::string& nic : args.GetAll("nic")) options.nics.push_back(nic);
+  options.qemu_defaults = options.qemu_defaults || args.Has("defaults");
+  options.serial = options.serial || args.Has("serial");
+  options.parallel = options.parallel || args.Has("parallel");
+  if (args.Has("vga")) options.vga = args.Get("vga");
+  if (args.Has("rtc-base")) options.rtc_base = args.Get("rtc-base");
   if (args.Has("boot")) {
     const std::string boot_value = args.Get("boot");
     absl::string_view boot = boot_value;
@@ -351,7 +375,9 @@ class PcapTap : public sim::ReplayObserver {
 
  private:
   PcapTap(const std::string& path, sim::ReplayObserver* inner)
-      : path_(path), out_(path, std::ios::binary | std::ios::trunc), inner_(inner),
+      : path_(path),
+        out_(path, std::ios::binary | std::ios::trunc),
+        inner_(inner),
         writer_(&out_) {}
   std::string path_;
   std::ofstream out_;
@@ -375,7 +401,7 @@ int RunReplay(const ParsedArgs& args, const Streams& streams) {
       trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
-      MachineOptionsFrom(args, opened->source->header().machine());
+      MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
@@ -401,7 +427,7 @@ int RunStats(const ParsedArgs& args, const Streams& streams) {
       trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
-      MachineOptionsFrom(args, opened->source->header().machine());
+      MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
@@ -536,7 +562,7 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
       trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
-      MachineOptionsFrom(args, opened->source->header().machine());
+      MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
@@ -572,7 +598,7 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
 }
 
 int RunQtest(const ParsedArgs& args, const Streams& streams) {
-  absl::StatusOr<sim::MachineOptions> options = MachineOptionsFrom(args, "");
+  absl::StatusOr<sim::MachineOptions> options = MachineOptionsFrom(args, "", streams);
   if (!options.ok()) return Fail(streams, options.status());
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());
@@ -611,7 +637,7 @@ int RunTimeline(const ParsedArgs& args, const Streams& streams) {
       trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
   absl::StatusOr<sim::MachineOptions> options =
-      MachineOptionsFrom(args, opened->source->header().machine());
+      MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
   absl::StatusOr<std::unique_ptr<sim::Machine>> machine = sim::BuildMachine(*options);
   if (!machine.ok()) return Fail(streams, machine.status());

@@ -67,11 +67,14 @@ struct MachineOptions {
   // The PC's configurable legacy parts (every profile carries PIC, PIT, RTC/CMOS, i8042, ports
   // 0x61, 0x80, 0x92, the PIIX4 PM timer and fw_cfg). `qemu_defaults` is QEMU without
   // -nodefaults: a serial port at 0x3f8, a parallel port at 0x378, an (empty) floppy drive in the
-  // CMOS and std VGA's PCI function at 00:02.0. `serial` alone is QEMU's -serial, `parallel`
-  // QEMU's -parallel.
+  // CMOS, an empty IDE CD-ROM at index 2 (unless a drive takes it) and std VGA at 00:02.0.
+  // `serial` alone is QEMU's -serial, `parallel` QEMU's -parallel; `no_serial` and `no_parallel`
+  // are QEMU's -serial none and -parallel none, which take the defaults' ports away.
   bool qemu_defaults = false;
   bool serial = false;
   bool parallel = false;
+  bool no_serial = false;
+  bool no_parallel = false;
   std::string vga;                  // "" (none) or "std" (1234:1111 identity, BARs; no VGA ports)
   std::string boot_order = "cad";   // QEMU -boot order=, as the CMOS reports it
   std::string rtc_base;             // "YYYY-MM-DDTHH:MM:SS" UTC; "" for 2026-01-01T00:00:00

@@ -88,7 +88,8 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     return irq < 16 ? static_cast<int>(irq) : -1;
   };
   PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix3Ide> created_ide,
-                      devices::Piix3Ide::Create(machine.get(), options.drives));
+                      devices::Piix3Ide::Create(machine.get(), options.drives,
+                                                options.qemu_defaults));
   devices::Piix3Ide* ide = machine->AddDevice(std::move(created_ide));
   PT_RETURN_IF_ERROR(AttachTo(bus, kIdeDevfn, ide));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Piix4Pm> pm,

@@ -34,6 +34,7 @@
 #include "gtest/gtest.h"
 #include "sim/machine.h"
 #include "sim/machine_builder.h"
+#include "sim/qemu_command_line.h"
 #include "sim/qtest_server.h"
 
 extern char** environ;
@@ -43,7 +44,6 @@ namespace {
 
 struct Script {
   std::string name;
-  std::string machine = "pc";
   std::string qemu_args;
   std::vector<std::string> requests;
   std::vector<bool> wall_time;       // per request: reply follows the host's clock
@@ -74,7 +74,6 @@ std::vector<Script> LoadScripts() {
     for (const std::string& line : ReadLines(dir + file)) {
       absl::string_view rest = line;
       if (absl::StartsWith(line, "# wall-time")) wall_time = true;
-      if (absl::ConsumePrefix(&rest, "# machine: ")) script.machine = std::string(rest);
       if (absl::ConsumePrefix(&rest, "# qemu-args: ")) script.qemu_args = std::string(rest);
       if (line.empty() || line[0] == '#') continue;
       script.requests.push_back(line);
@@ -88,20 +87,11 @@ std::vector<Script> LoadScripts() {
 }
 
 std::vector<std::string> PortraceReplies(const Script& script) {
+  // The machine QEMU's command line builds is portrace's too.
   MachineOptions options;
-  options.name = script.machine;
-  // The drives and NICs QEMU is given are portrace's too.
-  const std::vector<std::string> args = absl::StrSplit(script.qemu_args, ' ', absl::SkipEmpty());
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "-drive") options.drives.push_back(args[i + 1]);
-    if (args[i] == "-nic") options.nics.push_back(args[i + 1]);
-    if (args[i] == "-boot" && absl::StartsWith(args[i + 1], "order=")) {
-      options.boot_order = args[i + 1].substr(6);
-    }
-  }
-  options.qemu_defaults = std::find(args.begin(), args.end(), "-nodefaults") == args.end();
-  options.serial = std::find(args.begin(), args.end(), "-serial") != args.end();
-  options.parallel = std::find(args.begin(), args.end(), "-parallel") != args.end();
+  const absl::Status applied = ApplyQemuCommandLine(script.qemu_args, &options);
+  EXPECT_TRUE(applied.ok()) << script.name << ": " << applied;
+  if (!applied.ok()) return {};
   absl::StatusOr<std::unique_ptr<Machine>> machine = BuildMachine(options);
   EXPECT_TRUE(machine.ok()) << machine.status();
   if (!machine.ok()) return {};

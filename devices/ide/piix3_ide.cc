@@ -85,7 +85,7 @@ Piix3Ide::Piix3Ide(sim::Machine* machine)
 }
 
 absl::StatusOr<std::unique_ptr<Piix3Ide>> Piix3Ide::Create(
-    sim::Machine* machine, const std::vector<std::string>& drive_options) {
+    sim::Machine* machine, const std::vector<std::string>& drive_options, bool default_cdrom) {
   std::unique_ptr<Piix3Ide> ide(new Piix3Ide(machine));
   std::array<bool, 4> taken = {false, false, false, false};
   for (const std::string& option : drive_options) {
@@ -120,6 +120,9 @@ absl::StatusOr<std::unique_ptr<Piix3Ide>> Piix3Ide::Create(
     ide->channels_[index / 2]->AttachDrive(
         index % 2, drive.media == DriveMedia::kCdrom ? IdeDriveKind::kCdrom : IdeDriveKind::kDisk,
         std::move(image));
+  }
+  if (default_cdrom && !taken[2]) {
+    ide->channels_[1]->AttachDrive(0, IdeDriveKind::kCdrom, DiskImage::Empty());
   }
   ide->bmdma_ = std::make_unique<BusMasterBlock>(ide.get());
   PciBar bar;

@@ -30,10 +30,12 @@ namespace portrace::devices {
 class Piix3Ide : public PciFunction, public IdeDiskUnplug {
  public:
   // Parses `drive_options` (QEMU -drive strings), opens the images and maps the legacy ports.
-  // InvalidArgument naming the option for bad strings or two drives on one index; NotFound for a
-  // missing image.
+  // `default_cdrom` adds QEMU's default drive (without -nodefaults): an empty CD-ROM at index 2
+  // (secondary master) unless a drive takes that index. InvalidArgument naming the option for
+  // bad strings or two drives on one index; NotFound for a missing image.
   static absl::StatusOr<std::unique_ptr<Piix3Ide>> Create(
-      sim::Machine* machine, const std::vector<std::string>& drive_options);
+      sim::Machine* machine, const std::vector<std::string>& drive_options,
+      bool default_cdrom = false);
 
   IdeChannel& channel(int index) { return *channels_[index]; }
 

@@ -97,11 +97,11 @@ absl::StatusOr<RtcCmos*> AddLegacyDevices(sim::Machine* machine,
   machine->AddDevice(std::move(port80));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<Port92> port92, Port92::Create(machine));
   machine->AddDevice(std::move(port92));
-  if (options.serial || options.qemu_defaults) {
+  if ((options.serial || options.qemu_defaults) && !options.no_serial) {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<Uart16550> uart, Uart16550::Create(machine));
     machine->AddDevice(std::move(uart));
   }
-  if (options.parallel || options.qemu_defaults) {
+  if ((options.parallel || options.qemu_defaults) && !options.no_parallel) {
     PT_ASSIGN_OR_RETURN(std::unique_ptr<ParallelPort> lpt, ParallelPort::Create(machine));
     machine->AddDevice(std::move(lpt));
   }
