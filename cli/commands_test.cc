@@ -351,6 +351,29 @@ TEST(CommandsTest, RecordDrivesQemuAndTheRecordingReplaysCleanly) {
   EXPECT_THAT(kept.out, HasSubstr("1 event"));
 }
 
+// --qemu-args builds the machine from QEMU's own command line; what QEMU would add that
+// portrace does not model is a note on stderr, and the flags add to the command line.
+TEST(CommandsTest, QemuArgsBuildTheMachine) {
+  const std::string script = Temp("qemu-args.qtest");
+  // The parallel port (a default device), the CD-ROM QEMU adds at index 2, the serial port.
+  WriteFile(script, "inb 0x37a\ninb 0x177\ninb 0x3fd\n");
+  Result r = Portrace({"analyze", "--qemu-args=-machine pc,accel=tcg -display none -boot order=c",
+                       "--format=json", script.c_str()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("portrace: note: QEMU adds its default NIC here (an e1000"));
+  EXPECT_THAT(r.out, Not(HasSubstr("io.unclaimed")));
+  // -nodefaults: the same ports are unclaimed, and no note.
+  r = Portrace({"analyze", "--qemu-args=-nodefaults", "--format=json", script.c_str()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_THAT(r.out, HasSubstr("io.unclaimed"));
+  // --serial adds to the command line.
+  r = Portrace({"analyze", "--qemu-args=-nodefaults -serial none", "--serial", "--format=json",
+                script.c_str()});
+  EXPECT_THAT(r.out, HasSubstr("inb 0x37a"));
+  EXPECT_THAT(r.out, Not(HasSubstr("inb 0x3fd")));
+}
+
 TEST(CommandsTest, HelpForEveryCommand) {
   for (const char* command : {"replay", "analyze", "qtest", "convert", "stats", "record"}) {
     Result r = Portrace({command, "--help"});
@@ -382,6 +405,12 @@ TEST(CommandsTest, BadInputsExitTwoWithOneLine) {
       {{"frobnicate"}, "unknown command 'frobnicate'"},
       {{"convert", kRepro01, "/tmp/x.unknown"}, "cannot tell the output format"},
       {{"qtest", "/nonexistent.qtest"}, "/nonexistent.qtest: cannot open"},
+      {{"analyze", "--qemu-args=-machine q35", kRepro01},
+       "--qemu-args: -machine q35: machine type 'q35': portrace models QEMU's pc"},
+      {{"replay", "--qemu-args=-nodefaults -smp 2", kRepro01},
+       "--qemu-args: -smp 2: portrace models one CPU"},
+      {{"replay", "--qemu-args=-nodefaults -drive file=/nonexistent.img,if=ide", kRepro01},
+       "/nonexistent.img"},
   };
   for (const auto& c : cases) {
     Result r = Portrace(c.args);
