@@ -70,7 +70,7 @@ struct MachineOptions {
   // CMOS and std VGA's PCI function at 00:02.0. `serial` alone is QEMU's -serial.
   bool qemu_defaults = false;
   bool serial = false;
-  std::string vga;                  // "" (none) or "std" (1234:1111 identity, BARs; no VGA ports)
+  std::string vga;                  // "", "none" or "std" (devices/pc/std_vga.h)
   std::string boot_order = "cad";   // QEMU -boot order=, as the CMOS reports it
   std::string rtc_base;             // "YYYY-MM-DDTHH:MM:SS" UTC; "" for 2026-01-01T00:00:00
 };

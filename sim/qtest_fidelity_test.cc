@@ -8,7 +8,7 @@
 // has no qtest accelerator, so clock_step cannot pin time. Such replies are counted, not compared.
 //
 // The script's qemu-args configure portrace as they configure QEMU: -drive and -nic, -serial,
-// -boot order=, and the absence of -nodefaults (MachineOptions::qemu_defaults).
+// -vga, -boot order=, and the absence of -nodefaults (MachineOptions::qemu_defaults).
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -94,6 +94,7 @@ std::vector<std::string> PortraceReplies(const Script& script) {
   for (size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == "-drive") options.drives.push_back(args[i + 1]);
     if (args[i] == "-nic") options.nics.push_back(args[i + 1]);
+    if (args[i] == "-vga") options.vga = args[i + 1];
     if (args[i] == "-boot" && absl::StartsWith(args[i + 1], "order=")) {
       options.boot_order = args[i + 1].substr(6);
     }
