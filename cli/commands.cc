@@ -67,10 +67,11 @@ const FlagSpec kNicFlag = {"nic", "OPTIONS",
 
 const FlagSpec kDefaultsFlag = {"defaults", "",
                                 "QEMU's defaults (as without -nodefaults): serial port 0x3f8, an "
-                                "empty floppy drive in the CMOS, std VGA's PCI function at 00:02.0"};
+                                "empty floppy drive in the CMOS, std VGA at 00:02.0"};
 const FlagSpec kSerialFlag = {"serial", "", "a 16550 UART at 0x3f8, IRQ 4 (QEMU -serial)"};
 const FlagSpec kVgaFlag = {"vga", "std|none",
-                           "std VGA's PCI identity at 00:02.0 (1234:1111, BARs, ROM register)"};
+                           "QEMU's std VGA at 00:02.0 (VGA and VBE ports, the window at 0xa0000, "
+                           "video memory and MMIO BARs)"};
 const FlagSpec kBootFlag = {"boot", "order=DEVICES",
                             "boot order as QEMU's -boot reports it in the CMOS (default cad)"};
 const FlagSpec kRtcBaseFlag = {"rtc-base", "YYYY-MM-DDTHH:MM:SS",
