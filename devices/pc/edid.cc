@@ -171,7 +171,8 @@ void SrgbChromaticity(uint8_t* edid) {
 // Hands out descriptor slots: the base block's four, then the CTA block's after its data blocks.
 class DescriptorSlots {
  public:
-  DescriptorSlots(uint8_t* edid, uint8_t* cta) : edid_(edid), cta_(cta), next_(edid + 54) {}
+  DescriptorSlots(uint8_t* edid, uint8_t* cta)
+      : edid_(edid), cta_(cta), next_(edid + kFirstDescriptor) {}
   // The current slot (null when none is left).
   uint8_t* current() const { return next_; }
   void Advance() {

@@ -104,7 +104,9 @@ TEST(EdidTest, ModeLimitsSizesAndLargeScreens) {
       EXPECT_EQ(edid[256 + 12] | edid[256 + 13] << 8, c.prefx - 1) << c.name;
       EXPECT_EQ(edid[256 + 20] | edid[256 + 21] << 8, c.prefy - 1) << c.name;
     }
-    if (c.extensions > 0) EXPECT_EQ(edid[128 + 2], c.cta_descriptors) << c.name;
+    if (c.extensions > 0) {
+      EXPECT_EQ(edid[128 + 2], c.cta_descriptors) << c.name;
+    }
   }
 }
 
