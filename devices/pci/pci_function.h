@@ -11,7 +11,8 @@
 // QEMU's (1af4:1100).
 //
 // A BAR is data (PciBar): kind, size, the region that serves it, its access rules and a mapping
-// name. Its register reads back base | type bits with the bits below the size masked, so writing
+// name; a memory BAR may also have parts, subregions with regions and rules of their own, as
+// QEMU's container BARs do (PciBarPart). Its register reads back base | type bits with the bits below the size masked, so writing
 // all ones reads back the size mask. After a write that touches a BAR or the command register
 // the function places each BAR as QEMU's pci_update_mappings does: an I/O BAR only while command
 // bit 0 is set, a memory BAR only while bit 1 is set; never at address 0, never when the range
