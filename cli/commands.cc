@@ -76,13 +76,13 @@ const FlagSpec kQemuArgsFlag = {
     "refused; the other machine flags add to it"};
 const FlagSpec kDefaultsFlag = {
     "defaults", "",
-    "QEMU's defaults (as without -nodefaults): serial port 0x3f8, "
-    "parallel port 0x378, an "
-    "empty floppy drive in the CMOS, std VGA's PCI function at 00:02.0"};
+    "QEMU's defaults (as without -nodefaults): serial port 0x3f8, parallel port 0x378, an "
+    "empty floppy drive in the CMOS, an empty IDE CD-ROM at index 2, std VGA at 00:02.0"};
 const FlagSpec kSerialFlag = {"serial", "", "a 16550 UART at 0x3f8, IRQ 4 (QEMU -serial)"};
 const FlagSpec kParallelFlag = {"parallel", "", "a parallel port at 0x378, IRQ 7 (QEMU -parallel)"};
 const FlagSpec kVgaFlag = {"vga", "std|none",
-                           "std VGA's PCI identity at 00:02.0 (1234:1111, BARs, ROM register)"};
+                           "QEMU's std VGA at 00:02.0 (VGA and VBE ports, the window at 0xa0000, "
+                           "video memory and MMIO BARs)"};
 const FlagSpec kBootFlag = {"boot", "order=DEVICES",
                             "boot order as QEMU's -boot reports it in the CMOS (default cad)"};
 const FlagSpec kRtcBaseFlag = {"rtc-base", "YYYY-MM-DDTHH:MM:SS",
@@ -275,8 +275,14 @@ absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
   for (const std::string& drive : args.GetAll("drive")) options.drives.push_back(drive);
   for (const std::string& nic : args.GetAll("nic")) options.nics.push_back(nic);
   options.qemu_defaults = options.qemu_defaults || args.Has("defaults");
-  options.serial = options.serial || args.Has("serial");
-  options.parallel = options.parallel || args.Has("parallel");
+  if (args.Has("serial")) {
+    options.serial = true;
+    options.no_serial = false;
+  }
+  if (args.Has("parallel")) {
+    options.parallel = true;
+    options.no_parallel = false;
+  }
   if (args.Has("vga")) options.vga = args.Get("vga");
   if (args.Has("rtc-base")) options.rtc_base = args.Get("rtc-base");
   if (args.Has("boot")) {

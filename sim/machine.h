@@ -75,7 +75,7 @@ struct MachineOptions {
   bool parallel = false;
   bool no_serial = false;
   bool no_parallel = false;
-  std::string vga;                  // "" (none) or "std" (1234:1111 identity, BARs; no VGA ports)
+  std::string vga;                  // "", "none" or "std" (devices/pc/std_vga.h)
   std::string boot_order = "cad";   // QEMU -boot order=, as the CMOS reports it
   std::string rtc_base;             // "YYYY-MM-DDTHH:MM:SS" UTC; "" for 2026-01-01T00:00:00
 };

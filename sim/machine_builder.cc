@@ -98,7 +98,7 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
   PT_ASSIGN_OR_RETURN(devices::RtcCmos * rtc, devices::AddLegacyDevices(machine.get(), options));
   FillCmosDisks(*rtc, *ide);
   if (options.vga == "std" || (options.vga.empty() && options.qemu_defaults)) {
-    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::StdVga> vga, devices::StdVga::Create());
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::StdVga> vga, devices::StdVga::Create(machine.get()));
     PT_RETURN_IF_ERROR(AttachTo(bus, kVgaDevfn, machine->AddDevice(std::move(vga))));
   } else if (!options.vga.empty() && options.vga != "none") {
     return absl::InvalidArgumentError(

@@ -7,7 +7,7 @@
 //   00:01.0  PIIX3 ISA bridge (+ 0xcf9)     every profile
 //   00:01.1  PIIX3 IDE                      every profile (devices/ide/piix3_ide.h)
 //   00:01.3  PIIX4 ACPI/PM                  every profile (devices/pc/piix4_pm.h)
-//   00:02.0  std VGA's identity             with --vga=std or --defaults (devices/pc/std_vga.h)
+//   00:02.0  std VGA                        with --vga=std or --defaults (devices/pc/std_vga.h)
 //   00:03.0  the Xen platform device        xen-* (devices/platform/xen_platform.h)
 //   00:04.0  RTL8139 NIC                    xen-* (devices/nic/rtl8139.h)
 //   --nic=   NICs in the first free slots from 00:02.0, as QEMU places -nic devices
@@ -27,7 +27,7 @@ inline constexpr int kHostBridgeDevfn = devices::PciDevfn(0, 0);
 inline constexpr int kIsaBridgeDevfn = devices::PciDevfn(1, 0);
 inline constexpr int kIdeDevfn = devices::PciDevfn(1, 1);
 inline constexpr int kPmDevfn = devices::PciDevfn(1, 3);
-// std VGA's identity (--vga=std or --defaults), as QEMU places it.
+// std VGA (--vga=std or --defaults), as QEMU places it.
 inline constexpr int kVgaDevfn = devices::PciDevfn(2, 0);
 // Where the Xen platform device's PCI function goes on the xen-* machines.
 inline constexpr int kPlatformDevfn = devices::PciDevfn(3, 0);

@@ -121,7 +121,8 @@ void MemorySpace::Walk(uint64_t address, uint64_t length, RamFn ram, MmioFn mmio
     uint64_t piece;
     if (const Entry* entry = Find(at)) {
       piece = entry->mapping.rules.PieceSize(
-          at - entry->mapping.base, static_cast<unsigned>(std::min<uint64_t>(remaining, 8)));
+          at - entry->mapping.base + entry->mapping.region_offset,
+          static_cast<unsigned>(std::min<uint64_t>(remaining, 8)));
       mmio(entry->mapping, at, done, static_cast<unsigned>(piece));
     } else if (ram_->Contains(at)) {
       piece = std::min(remaining, ram_->size() - at);
@@ -216,7 +217,8 @@ void MemorySpace::Fill(uint64_t address, uint8_t byte, uint64_t length) {
 
 uint64_t MemorySpace::RegionRead(const MmioMapping& mapping, uint64_t address, unsigned width) {
   const PieceRead piece =
-      ReadPiece(*mapping.region, mapping.rules, address - mapping.base, width, mapping.length);
+      ReadPiece(*mapping.region, mapping.rules, address - mapping.base + mapping.region_offset,
+                width, mapping.region_offset + mapping.length);
   if (piece.refused) {
     Report(IoAnomaly::Kind::kBadWidth, address, width, false, mapping.name,
            RefusalDetail(mapping.rules, /*write=*/false));
@@ -226,8 +228,8 @@ uint64_t MemorySpace::RegionRead(const MmioMapping& mapping, uint64_t address, u
 
 void MemorySpace::RegionWrite(const MmioMapping& mapping, uint64_t address, unsigned width,
                               uint64_t value) {
-  if (!WritePiece(*mapping.region, mapping.rules, address - mapping.base, width, mapping.length,
-                  value)) {
+  if (!WritePiece(*mapping.region, mapping.rules, address - mapping.base + mapping.region_offset,
+                  width, mapping.region_offset + mapping.length, value)) {
     Report(IoAnomaly::Kind::kBadWidth, address, width, true, mapping.name,
            RefusalDetail(mapping.rules, /*write=*/true));
   }

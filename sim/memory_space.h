@@ -31,6 +31,10 @@ struct MmioMapping {
   uint64_t length = 0;
   IoRegion* region = nullptr;  // not owned
   AccessRules rules = AccessRules::Any();
+  // Where `base` lies inside the region (QEMU's FlatRange offset_in_region): the region sees
+  // offsets from region_offset, and alignment is judged on them. Non-zero when a container's
+  // background shows between its subregions (a PCI BAR with parts).
+  uint64_t region_offset = 0;
 };
 
 class MemorySpace {

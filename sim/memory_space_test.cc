@@ -128,5 +128,19 @@ TEST(MemorySpaceTest, MmioOverlaysRamAndMappingsMove) {
   EXPECT_EQ(memory.Unmap(*id).code(), absl::StatusCode::kNotFound);
 }
 
+TEST(MemorySpaceTest, RegionOffsetShiftsWhatTheRegionSeesAndItsAlignment) {
+  GuestMemory ram(1 << 20);
+  MemorySpace memory(&ram);
+  LoggingRegion container;
+  // A container's background from offset 0x516 on (between two subregions of a BAR).
+  MmioMapping gap = Mmio("gap", 0xfebd0516, 0xea, &container, AccessRules::Ops(1, 4, false, 1, 4));
+  gap.region_offset = 0x516;
+  ASSERT_TRUE(memory.Map(gap).ok());
+  // 0xfebd0516 is 2-aligned in the container, so a 4-byte read is two 2-byte pieces.
+  memory.Read(0xfebd0516, 4);
+  memory.Write(0xfebd0518, 4, 0xaabbccdd);
+  EXPECT_THAT(container.calls, ElementsAre("r2@516", "r2@518", "w4@518=aabbccdd"));
+}
+
 }  // namespace
 }  // namespace portrace::sim

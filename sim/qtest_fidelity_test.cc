@@ -8,8 +8,8 @@
 // update-ended flag): QEMU runs with -S and Debian's build has no qtest accelerator, so
 // clock_step cannot pin time. Such replies are counted, not compared.
 //
-// The script's qemu-args configure portrace as they configure QEMU: -drive and -nic, -serial,
-// -boot order=, and the absence of -nodefaults (MachineOptions::qemu_defaults).
+// The script's qemu-args configure portrace as they configure QEMU (sim/qemu_command_line.h):
+// -drive, -nic, -serial, -parallel, -vga, -boot order= and the absence of -nodefaults.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>

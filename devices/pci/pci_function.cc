@@ -78,6 +78,21 @@ absl::Status PciFunction::SetBar(int index, PciBar bar) {
   if (bar.region == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(name_, ": BAR", index, " has no region"));
   }
+  uint64_t covered = 0;
+  for (const PciBarPart& part : bar.parts) {
+    if (bar.kind == PciBarKind::kIo) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name_, ": BAR", index, " is an I/O BAR; only memory BARs have parts"));
+    }
+    if (part.region == nullptr || part.length == 0 || part.offset < covered ||
+        part.offset > bar.size || part.length > bar.size - part.offset) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: BAR%d part '%s' at 0x%x+0x%x is empty, has no region, overlaps the one before or "
+          "leaves the BAR",
+          name_, index, part.name, part.offset, part.length));
+    }
+    covered = part.offset + part.length;
+  }
   if (bars_[index].bar.kind != PciBarKind::kNone || bars_[index].upper_half ||
       (wide && (bars_[index + 1].bar.kind != PciBarKind::kNone || bars_[index + 1].upper_half))) {
     return absl::InvalidArgumentError(absl::StrCat(name_, ": BAR", index, " is already declared"));
@@ -185,7 +200,7 @@ void PciFunction::RetryConflicts() {
   if (machine_ == nullptr || removed_) return;
   for (int i = 0; i < kPciBarCount; ++i) {
     BarSlot& slot = bars_[i];
-    if (!slot.address.has_value() || slot.mapping >= 0 || !InPortSpace(slot)) continue;
+    if (!slot.address.has_value() || !slot.mappings.empty() || !InPortSpace(slot)) continue;
     std::string error;
     if (MapBar(i, &error)) Publish("bar-mapped", *slot.address, DescribeBar(i, *slot.address));
   }
@@ -220,34 +235,58 @@ bool PciFunction::MapBar(int index, std::string* error) {
       *error = std::string(id.status().message());
       return false;
     }
-    slot.mapping = *id;
+    slot.mappings.push_back(*id);
     return true;
   }
-  sim::MmioMapping mapping;
-  mapping.name = bar.name;
-  mapping.base = *slot.address;
-  mapping.length = bar.size;
-  mapping.region = bar.region;
-  mapping.rules = bar.rules;
-  absl::StatusOr<sim::MemorySpace::MappingId> id = machine_->memory().Map(std::move(mapping));
-  if (!id.ok()) {
-    *error = std::string(id.status().message());
-    return false;
+  // The parts, and the BAR's own region over the stretches between them.
+  std::vector<sim::MmioMapping> mappings;
+  const auto background = [&](uint64_t from, uint64_t to) {
+    if (from >= to) return;
+    sim::MmioMapping mapping;
+    mapping.name = bar.name;
+    mapping.base = *slot.address + from;
+    mapping.length = to - from;
+    mapping.region = bar.region;
+    mapping.rules = bar.rules;
+    mapping.region_offset = from;
+    mappings.push_back(std::move(mapping));
+  };
+  uint64_t covered = 0;
+  for (const PciBarPart& part : bar.parts) {
+    background(covered, part.offset);
+    sim::MmioMapping mapping;
+    mapping.name = part.name;
+    mapping.base = *slot.address + part.offset;
+    mapping.length = part.length;
+    mapping.region = part.region;
+    mapping.rules = part.rules;
+    mappings.push_back(std::move(mapping));
+    covered = part.offset + part.length;
   }
-  slot.mapping = *id;
+  background(covered, bar.size);
+  for (sim::MmioMapping& mapping : mappings) {
+    absl::StatusOr<sim::MemorySpace::MappingId> id = machine_->memory().Map(std::move(mapping));
+    if (!id.ok()) {
+      *error = std::string(id.status().message());
+      UnmapBar(index);
+      return false;
+    }
+    slot.mappings.push_back(*id);
+  }
   return true;
 }
 
 void PciFunction::UnmapBar(int index) {
   BarSlot& slot = bars_[index];
-  if (slot.mapping < 0) return;
-  // The id came from the space and has not been unmapped since: this cannot fail.
-  if (slot.bar.kind == PciBarKind::kIo) {
-    machine_->io().Unmap(slot.mapping).IgnoreError();
-  } else {
-    machine_->memory().Unmap(slot.mapping).IgnoreError();
+  // The ids came from the space and have not been unmapped since: this cannot fail.
+  for (int id : slot.mappings) {
+    if (slot.bar.kind == PciBarKind::kIo) {
+      machine_->io().Unmap(id).IgnoreError();
+    } else {
+      machine_->memory().Unmap(id).IgnoreError();
+    }
   }
-  slot.mapping = -1;
+  slot.mappings.clear();
 }
 
 void PciFunction::PlaceBar(int index, std::optional<uint64_t> address) {

@@ -11,7 +11,8 @@
 // QEMU's (1af4:1100).
 //
 // A BAR is data (PciBar): kind, size, the region that serves it, its access rules and a mapping
-// name. Its register reads back base | type bits with the bits below the size masked, so writing
+// name; a memory BAR may also have parts, subregions with regions and rules of their own, as
+// QEMU's container BARs do (PciBarPart). Its register reads back base | type bits with the bits below the size masked, so writing
 // all ones reads back the size mask. After a write that touches a BAR or the command register
 // the function places each BAR as QEMU's pci_update_mappings does: an I/O BAR only while command
 // bit 0 is set, a memory BAR only while bit 1 is set; never at address 0, never when the range
@@ -38,6 +39,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -97,6 +99,17 @@ enum class PciBarKind : uint8_t {
   kMem64,  // 64-bit memory space; takes its slot and the next
 };
 
+// A part of a memory BAR served by a region of its own (QEMU's subregions of a container BAR:
+// std VGA's BAR2 holds the EDID, the VGA ports, the VBE registers and QEMU's extended registers).
+// The BAR's own region answers the rest, seeing offsets from the BAR's start.
+struct PciBarPart {
+  uint64_t offset = 0;  // from the BAR's start
+  uint64_t length = 0;
+  sim::IoRegion* region = nullptr;  // sees offsets from the part's start; not owned
+  sim::AccessRules rules = sim::AccessRules::Any();
+  std::string name;  // the part's mapping name in reports
+};
+
 struct PciBar {
   PciBarKind kind = PciBarKind::kNone;
   uint64_t size = 0;                // a power of two
@@ -104,6 +117,9 @@ struct PciBar {
   sim::IoRegion* region = nullptr;  // serves the BAR wherever it is mapped; not owned
   sim::AccessRules rules = sim::AccessRules::Any();
   std::string name;  // the mapping's name in reports, e.g. "piix3-ide-bmdma"
+  // Memory BARs: parts in ascending order, not overlapping, inside the BAR. Each part and each
+  // stretch between parts becomes a mapping of its own where the BAR is placed.
+  std::vector<PciBarPart> parts;
 };
 
 // The `value` of the bus's config-access events (pci_bus.h), packed and unpacked here so that
@@ -153,7 +169,7 @@ class PciFunction : public sim::Device {
   std::optional<uint64_t> BarAddress(int index) const { return bars_[index].address; }
   // Whether BAR `index` is actually mapped in its space (false when unmapped, outside the port
   // space or refused as a conflict).
-  bool BarInSpace(int index) const { return bars_[index].mapping >= 0; }
+  bool BarInSpace(int index) const { return !bars_[index].mappings.empty(); }
 
   // Bus location; -1 before the function is attached.
   int devfn() const { return devfn_; }
@@ -179,7 +195,7 @@ class PciFunction : public sim::Device {
     PciBar bar;
     bool upper_half = false;          // the high dword of the 64-bit BAR in the slot before
     std::optional<uint64_t> address;  // where the guest's programming places it
-    int mapping = -1;                 // the IoSpace/MemorySpace mapping id, -1 if none
+    std::vector<int> mappings;        // IoSpace/MemorySpace mapping ids; empty if unmapped
   };
 
   // Called by PciBus.
@@ -193,7 +209,7 @@ class PciFunction : public sim::Device {
   // QEMU's pci_bar_address: where BAR `index` belongs now, nullopt for "unmapped".
   std::optional<uint64_t> ComputeBarAddress(int index) const;
   void PlaceBar(int index, std::optional<uint64_t> address);
-  // Maps the BAR at its address; false (and mapping = -1) when the space refuses.
+  // Maps the BAR at its address; false (and no mappings) when the space refuses.
   bool MapBar(int index, std::string* error);
   void UnmapBar(int index);
   bool InPortSpace(const BarSlot& slot) const;

@@ -401,5 +401,70 @@ TEST(PciFunctionTest, ConfigAccessPacksAndUnpacks) {
   EXPECT_EQ(PciLocation(0, PciDevfn(31, 7)), "00:1f.7");
 }
 
+TEST(PciFunctionTest, BarPartsMapAsTheirOwnMappingsWithTheBarBetweenThem) {
+  sim::MachineOptions options;
+  options.name = "pc";
+  std::unique_ptr<sim::Machine> machine = *sim::Machine::Create(options);
+  std::unique_ptr<PciBus> bus = *PciBus::Create(machine.get());
+  RecordingRegion container, first, second;
+  PciFunction function("f", TestIdentity());
+  PciBar bar = Bar(PciBarKind::kMem32, 0x1000, &container);
+  bar.name = "f.mmio";
+  bar.parts = {{0, 0x100, &first, sim::AccessRules::Any(), "f.first"},
+               {0x400, 0x20, &second, sim::AccessRules::Ops(1, 4, false, 2, 2), "f.second"}};
+  ASSERT_TRUE(function.SetBar(2, std::move(bar)).ok());
+  ASSERT_TRUE(bus->Attach(kDevfn, &function).ok());
+  machine->io().Write(0xcf8, 4, 0x80000000 | kDevfn << 8 | 0x18);
+  machine->io().Write(0xcfc, 4, 0xfebd0000);
+  machine->io().Write(0xcf8, 4, 0x80000000 | kDevfn << 8 | 0x04);
+  machine->io().Write(0xcfc, 2, kPciCommandMemory);
+  sim::MemorySpace& memory = machine->memory();
+  const struct {
+    uint64_t address;
+    const char* name;
+  } names[] = {{0xfebd0000, "f.first"},  {0xfebd00ff, "f.first"},  {0xfebd0100, "f.mmio"},
+               {0xfebd03ff, "f.mmio"},   {0xfebd0400, "f.second"}, {0xfebd041f, "f.second"},
+               {0xfebd0420, "f.mmio"},   {0xfebd0fff, "f.mmio"},   {0xfebd1000, ""}};
+  for (const auto& n : names) EXPECT_EQ(memory.NameAt(n.address), n.name) << n.address;
+  // Parts see offsets from their own start, the container from the BAR's.
+  EXPECT_EQ(memory.Read(0xfebd0004, 2), 0xa4u);
+  EXPECT_EQ(memory.Read(0xfebd0104, 2), 0x1a4u);
+  memory.Write(0xfebd0402, 1, 0x7);
+  memory.Write(0xfebd0800, 2, 0x1234);
+  EXPECT_THAT(second.writes, ElementsAre("+2/2=7"));
+  EXPECT_THAT(container.writes, ElementsAre("+800/2=1234"));
+  // Turning memory decoding off takes every part away.
+  machine->io().Write(0xcfc, 2, 0);
+  EXPECT_EQ(memory.NameAt(0xfebd0000), "");
+  EXPECT_EQ(memory.NameAt(0xfebd0400), "");
+  EXPECT_EQ(memory.NameAt(0xfebd0800), "");
+}
+
+TEST(PciFunctionTest, BadBarPartsNameTheProblem) {
+  RecordingRegion region;
+  const struct {
+    PciBarKind kind;
+    std::vector<PciBarPart> parts;
+    const char* message;
+  } cases[] = {
+      {PciBarKind::kIo, {{0, 4, &region, sim::AccessRules::Any(), "p"}}, "only memory BARs"},
+      {PciBarKind::kMem32, {{0, 0, &region, sim::AccessRules::Any(), "empty"}}, "part 'empty'"},
+      {PciBarKind::kMem32, {{0, 4, nullptr, sim::AccessRules::Any(), "none"}}, "part 'none'"},
+      {PciBarKind::kMem32, {{0xff0, 0x20, &region, sim::AccessRules::Any(), "out"}}, "leaves"},
+      {PciBarKind::kMem32,
+       {{0, 0x10, &region, sim::AccessRules::Any(), "a"},
+        {0x8, 0x10, &region, sim::AccessRules::Any(), "b"}},
+       "part 'b' at 0x8+0x10"},
+  };
+  for (const auto& c : cases) {
+    PciFunction function("f", TestIdentity());
+    PciBar bar = Bar(c.kind, c.kind == PciBarKind::kIo ? 16 : 0x1000, &region);
+    bar.parts = c.parts;
+    const absl::Status status = function.SetBar(0, bar);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.message;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message));
+  }
+}
+
 }  // namespace
 }  // namespace portrace::devices
