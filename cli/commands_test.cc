@@ -304,7 +304,8 @@ TEST(CommandsTest, InjectedFrameReplaysIntoTheNe2000) {
   ExpectGolden("nic/rx-ne2k.replies", q.out);
   Result none = Portrace({"replay", "--machine=pc", script});
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_THAT(none.err, HasSubstr("event 13 (nic-receive): the machine has no NIC 0 (it has none)"));
+  EXPECT_THAT(none.err,
+              HasSubstr("event 13 (nic-receive): the machine has no NIC 0 (it has none)"));
   EXPECT_EQ(std::count(none.err.begin(), none.err.end(), '\n'), 1) << none.err;
   EXPECT_THAT(none.out, HasSubstr("13 events"));
 }

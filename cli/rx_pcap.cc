@@ -70,14 +70,12 @@ absl::StatusOr<RxPcapOptions> ParseRxPcapOption(absl::string_view text) {
 
 absl::StatusOr<std::unique_ptr<RxPcapMerge>> RxPcapMerge::Open(
     std::unique_ptr<trace::EventSource> trace, const RxPcapOptions& options, int max_batch) {
-  PT_ASSIGN_OR_RETURN(std::unique_ptr<trace::ByteSource> file,
-                      trace::OpenFileSource(options.path));
+  PT_ASSIGN_OR_RETURN(std::unique_ptr<trace::ByteSource> file, trace::OpenFileSource(options.path));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::PcapReader> pcap,
                       devices::PcapReader::Open(std::move(file)));
   if (pcap->link_type() != devices::PcapReader::kLinkTypeEthernet) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s: offset 20: link type %u is not Ethernet (1)", options.path,
-                        pcap->link_type()));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: offset 20: link type %u is not Ethernet (1)", options.path, pcap->link_type()));
   }
   return std::unique_ptr<RxPcapMerge>(
       new RxPcapMerge(std::move(trace), std::move(pcap), options, max_batch));

@@ -58,9 +58,9 @@ absl::StatusOr<RxPcapOptions> ParseRxPcapOption(absl::string_view text);
 class RxPcapMerge : public trace::EventSource {
  public:
   // Opens the capture (errors name it). `max_batch` bounds the events of each output batch.
-  static absl::StatusOr<std::unique_ptr<RxPcapMerge>> Open(std::unique_ptr<trace::EventSource> trace,
-                                                           const RxPcapOptions& options,
-                                                           int max_batch = 4096);
+  static absl::StatusOr<std::unique_ptr<RxPcapMerge>> Open(
+      std::unique_ptr<trace::EventSource> trace, const RxPcapOptions& options,
+      int max_batch = 4096);
 
   // The trace's header with metadata "rx-pcap" = the option text added.
   const trace::TraceHeader& header() const override { return header_; }
@@ -71,9 +71,8 @@ class RxPcapMerge : public trace::EventSource {
   uint64_t frames() const { return frames_; }
 
  private:
-  RxPcapMerge(std::unique_ptr<trace::EventSource> trace,
-              std::unique_ptr<devices::PcapReader> pcap, const RxPcapOptions& options,
-              int max_batch);
+  RxPcapMerge(std::unique_ptr<trace::EventSource> trace, std::unique_ptr<devices::PcapReader> pcap,
+              const RxPcapOptions& options, int max_batch);
   // Reads the next capture record into head_ unless one is waiting or the capture is done.
   absl::Status LoadHead();
   // Whether head_ goes before the input event about to be copied.

@@ -136,8 +136,8 @@ std::vector<trace::EventBatch> FiveEvents(int split) {
 absl::StatusOr<std::string> Merge(const std::string& option, int split, int max_batch) {
   absl::StatusOr<RxPcapOptions> options = ParseRxPcapOption(option);
   if (!options.ok()) return options.status();
-  absl::StatusOr<std::unique_ptr<RxPcapMerge>> merge = RxPcapMerge::Open(
-      std::make_unique<BatchSource>(FiveEvents(split)), *options, max_batch);
+  absl::StatusOr<std::unique_ptr<RxPcapMerge>> merge =
+      RxPcapMerge::Open(std::make_unique<BatchSource>(FiveEvents(split)), *options, max_batch);
   if (!merge.ok()) return merge.status();
   std::vector<std::string> batches;
   trace::EventBatch batch;
@@ -162,7 +162,8 @@ absl::StatusOr<std::string> Merge(const std::string& option, int split, int max_
         text = std::string(1, static_cast<char>(e.value));
       }
       for (const trace::Annotation& note : batch.annotation()) {
-        if (note.event() == static_cast<uint32_t>(index)) absl::StrAppend(&text, "[", note.text(), "]");
+        if (note.event() == static_cast<uint32_t>(index))
+          absl::StrAppend(&text, "[", note.text(), "]");
       }
       events.push_back(text);
     }
@@ -220,8 +221,8 @@ TEST(RxPcapMergeTest, BadCapturesNameTheFileAndOffset) {
   too_long[16] = '\x70';  // snap length 0x11170 (70000)
   too_long[17] = '\x11';
   too_long[18] = '\x01';
-  for (const char c : {'\0', '\0', '\0', '\0', '\0', '\0', '\0', '\0', '\x70', '\x11', '\x01',
-                       '\0', '\x70', '\x11', '\x01', '\0'}) {
+  for (const char c : {'\0', '\0', '\0', '\0', '\0', '\0', '\0', '\0', '\x70', '\x11', '\x01', '\0',
+                       '\x70', '\x11', '\x01', '\0'}) {
     too_long.push_back(c);
   }
   too_long += std::string(70000, 'x');

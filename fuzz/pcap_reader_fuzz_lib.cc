@@ -59,9 +59,9 @@ int FuzzPcapReader(const uint8_t* data, size_t size) {
     // The writer's seconds are 32-bit.
     if (record.t_ns / 1000000000 > 0xffffffffu) continue;
     Check(writer
-              .AddFrame(record.t_ns, absl::MakeConstSpan(
-                                         reinterpret_cast<const uint8_t*>(record.frame.data()),
-                                         record.frame.size()))
+              .AddFrame(record.t_ns,
+                        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(record.frame.data()),
+                                            record.frame.size()))
               .ok());
     written.push_back(&record);
   }

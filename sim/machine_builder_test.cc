@@ -105,7 +105,8 @@ TEST(MachineBuilderTest, NicsInIndexOrder) {
     std::vector<std::string> expected;
   } cases[] = {
       {"pc", {}, {}},
-      {"pc", {"model=ne2k_pci", "model=ne2k_isa", "model=rtl8139"},
+      {"pc",
+       {"model=ne2k_pci", "model=ne2k_isa", "model=rtl8139"},
        {"ne2k_pci", "ne2k_isa", "rtl8139"}},
       {"xen-trad", {}, {"rtl8139"}},
       {"xen-upstream", {"model=ne2k_isa", "model=ne2k_pci"}, {"rtl8139", "ne2k_isa", "ne2k_pci"}},

@@ -133,8 +133,8 @@ void Replayer::Deliver(const EventView& event) {
   const Machine::Nic& nic = nics[event.aux];
   delivery_.nic_found = true;
   delivery_.device = nic.device;
-  delivery_.result = nic.receiver->ReceiveFrame(absl::MakeConstSpan(
-      reinterpret_cast<const uint8_t*>(event.blob.data()), event.blob.size()));
+  delivery_.result = nic.receiver->ReceiveFrame(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(event.blob.data()), event.blob.size()));
   DeviceEvent published;
   published.device = nic.device;
   published.value = event.blob.size();

@@ -122,8 +122,8 @@ class Replayer : private IoAnomalySink, private DeviceEventSink {
   const std::string& last_bytes() const { return bytes_; }
 
   struct FrameDelivery {
-    bool nic_found = false;  // false: the machine has no NIC of that index
-    uint32_t nic = 0;        // the index the event named
+    bool nic_found = false;    // false: the machine has no NIC of that index
+    uint32_t nic = 0;          // the index the event named
     absl::string_view device;  // the NIC's device name, when found
     RxResult result;
   };

@@ -224,10 +224,10 @@ TEST(ReplayNicTest, InjectedFrameAppearsInTheRtl8139RingInGuestMemory) {
   b.PortWrite(0xcf8, 4, 0x80002010);  // 00:04.0 BAR0
   b.PortWrite(0xcfc, 4, 0xc000);
   b.PortWrite(0xcf8, 4, 0x80002004);
-  b.PortWrite(0xcfc, 2, 0x5);          // I/O and bus mastering
-  b.PortWrite(0xc030, 4, 0x100000);    // RBSTART
-  b.PortWrite(0xc044, 4, 0x0a);        // RCR APM | AB, 8 KiB ring
-  b.PortWrite(0xc037, 1, 0x08);        // CR RE
+  b.PortWrite(0xcfc, 2, 0x5);        // I/O and bus mastering
+  b.PortWrite(0xc030, 4, 0x100000);  // RBSTART
+  b.PortWrite(0xc044, 4, 0x0a);      // RCR APM | AB, 8 KiB ring
+  b.PortWrite(0xc037, 1, 0x08);      // CR RE
   b.NicReceive(0, frame);
   b.PortReadRecorded(0xc03e, 2, 0x0001);  // ISR ROK
   b.MemoryReadRecorded(0x100004, frame);  // the frame after its 4-byte header
@@ -277,8 +277,8 @@ TEST(ReplayNicTest, RefusedFramesCarryTheReason) {
   EXPECT_THAT(texts.lines,
               ElementsAre("ne2k_isa rx-refused 60 no receive ring (PSTOP not above PSTART)",
                           "rtl8139 rx-refused 60 receiver off (CR RE clear)",
-                          "ne2k_isa rx-refused 60 stopped (CR STP set)",
-                          "ne2k_isa rx-filtered 60 ", "ne2k_isa rx-injected 60 filtered"));
+                          "ne2k_isa rx-refused 60 stopped (CR STP set)", "ne2k_isa rx-filtered 60 ",
+                          "ne2k_isa rx-injected 60 filtered"));
   EXPECT_EQ(replayer.summary().frames_injected, 4u);
   EXPECT_EQ(replayer.summary().frames_refused, 3u);
   EXPECT_EQ(replayer.summary().frames_filtered, 1u);

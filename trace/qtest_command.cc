@@ -145,8 +145,8 @@ absl::StatusOr<std::string> DecodeFrame(absl::string_view word) {
   }
   if (digits.size() / 2 > kMaxNicFrameLength) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("nic_rx: frame of %u bytes above the limit of %u bytes",
-                        digits.size() / 2, kMaxNicFrameLength));
+        absl::StrFormat("nic_rx: frame of %u bytes above the limit of %u bytes", digits.size() / 2,
+                        kMaxNicFrameLength));
   }
   std::string bytes;
   bytes.reserve(digits.size() / 2);

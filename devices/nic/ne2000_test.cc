@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -243,11 +242,10 @@ TEST(Ne2000ReceiveTest, ReceiveFrameOutcomesAndReasons) {
   using Outcome = sim::RxResult::Outcome;
   // Ring at pages 0x46-0x80, BNRY 0x46, CURR 0x47, started, RCR as given.
   const auto start_ring = [](Ne2000Core& core, uint8_t rcr) {
-    for (const auto& [reg, value] : std::vector<std::pair<unsigned, uint8_t>>{
-             {0x00, 0x21}, {0x0e, 0x48}, {0x01, 0x46}, {0x02, 0x80}, {0x03, 0x46},
-             {0x0c, rcr}, {0x00, 0x61}, {0x07, 0x47}, {0x00, 0x22}}) {
-      core.Write(reg, 1, value);
-    }
+    const uint8_t writes[][2] = {{0x00, 0x21}, {0x0e, 0x48}, {0x01, 0x46},
+                                 {0x02, 0x80}, {0x03, 0x46}, {0x0c, rcr},
+                                 {0x00, 0x61}, {0x07, 0x47}, {0x00, 0x22}};
+    for (const auto& w : writes) core.Write(w[0], 1, w[1]);
   };
   std::vector<uint8_t> own(kMac.begin(), kMac.end());
   own.resize(60, 0);
@@ -267,8 +265,8 @@ TEST(Ne2000ReceiveTest, ReceiveFrameOutcomesAndReasons) {
        "stopped (CR STP set)", ""},
       {"stored", [&](Ne2000Core& core) { start_ring(core, 0x00); }, own, Outcome::kStored, "",
        "rx"},
-      {"filtered", [&](Ne2000Core& core) { start_ring(core, 0x00); }, other, Outcome::kFiltered,
-       "", "rx-filtered"},
+      {"filtered", [&](Ne2000Core& core) { start_ring(core, 0x00); }, other, Outcome::kFiltered, "",
+       "rx-filtered"},
       {"too long", [&](Ne2000Core& core) { start_ring(core, 0x10); },
        std::vector<uint8_t>(Ne2000Core::kMaxFrame + 1, 0), Outcome::kRefused,
        "frame longer than 65531 bytes", ""},

@@ -54,8 +54,7 @@ absl::StatusOr<size_t> PcapReader::ReadUpTo(char* buffer, size_t size) {
 
 absl::Status PcapReader::ReadHeader() {
   unsigned char header[kFileHeaderSize];
-  PT_ASSIGN_OR_RETURN(const size_t got,
-                      ReadUpTo(reinterpret_cast<char*>(header), kFileHeaderSize));
+  PT_ASSIGN_OR_RETURN(const size_t got, ReadUpTo(reinterpret_cast<char*>(header), kFileHeaderSize));
   const uint32_t magic = got >= 4 ? Le32(header) : 0;
   if (got >= 4) {
     if (magic == kMagicMicro || magic == kMagicNano) {
@@ -73,9 +72,9 @@ absl::Status PcapReader::ReadHeader() {
     }
   }
   if (got < kFileHeaderSize) {
-    return Fail(absl::DataLossError(absl::StrFormat(
-        "%s: offset 0: truncated pcap file header (%u of %u bytes)", name(), got,
-        kFileHeaderSize)));
+    return Fail(absl::DataLossError(
+        absl::StrFormat("%s: offset 0: truncated pcap file header (%u of %u bytes)", name(), got,
+                        kFileHeaderSize)));
   }
   const auto u16 = [this](const unsigned char* p) {
     return swapped_ ? (p[0] << 8 | p[1]) : (p[0] | p[1] << 8);
@@ -103,9 +102,9 @@ absl::StatusOr<bool> PcapReader::Next(PcapRecord* record) {
                       ReadUpTo(reinterpret_cast<char*>(header), kRecordHeaderSize));
   if (got == 0) return false;
   if (got < kRecordHeaderSize) {
-    return Fail(absl::DataLossError(absl::StrFormat(
-        "%s: offset %u: truncated pcap record header (%u of %u bytes)", name(), at, got,
-        kRecordHeaderSize)));
+    return Fail(absl::DataLossError(
+        absl::StrFormat("%s: offset %u: truncated pcap record header (%u of %u bytes)", name(), at,
+                        got, kRecordHeaderSize)));
   }
   const uint32_t seconds = Field(header);
   const uint32_t fraction = Field(header + 4);

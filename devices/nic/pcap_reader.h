@@ -1,5 +1,5 @@
-// PcapReader: the frames of a classic libpcap capture (what `tcpdump -w` and PcapWriter write), read
-// as a stream, one record at a time, so that a capture's traffic can be replayed into a NIC
+// PcapReader: the frames of a classic libpcap capture (what `tcpdump -w` and PcapWriter write),
+// read as a stream, one record at a time, so that a capture's traffic can be replayed into a NIC
 // (`portrace convert --rx-pcap=`).
 //
 // The file is a 24-byte header — magic 0xa1b2c3d4 (microsecond timestamps) or 0xa1b23c4d
@@ -39,7 +39,8 @@ class PcapReader {
   static constexpr uint32_t kLinkTypeEthernet = 1;
 
   // Reads the file header. Errors as described above.
-  static absl::StatusOr<std::unique_ptr<PcapReader>> Open(std::unique_ptr<trace::ByteSource> source);
+  static absl::StatusOr<std::unique_ptr<PcapReader>> Open(
+      std::unique_ptr<trace::ByteSource> source);
 
   uint32_t link_type() const { return link_type_; }
   uint32_t snap_length() const { return snap_length_; }

@@ -75,9 +75,8 @@ TEST(PcapReaderTest, ReadsWhatTheWriterWrites) {
 }
 
 TEST(PcapReaderTest, BigEndianNanosecondFiles) {
-  const std::string bytes = Be32(0xa1b23c4d) + Be32(0x00020004) + Be32(0) + Be32(0) +
-                            Be32(262144) + Be32(1) + Be32(7) + Be32(123) + Be32(2) + Be32(60) +
-                            "\x01\x02";
+  const std::string bytes = Be32(0xa1b23c4d) + Be32(0x00020004) + Be32(0) + Be32(0) + Be32(262144) +
+                            Be32(1) + Be32(7) + Be32(123) + Be32(2) + Be32(60) + "\x01\x02";
   absl::StatusOr<std::unique_ptr<PcapReader>> reader =
       PcapReader::Open(trace::MakeStringSource(bytes));
   ASSERT_TRUE(reader.ok()) << reader.status();
@@ -118,8 +117,7 @@ TEST(PcapReaderTest, BadInputsNameTheOffset) {
        absl::StatusCode::kInvalidArgument,
        "offset 50: captured length 2147483648 above the limit of 262144 bytes", 1},
       {"truncated record header", Header() + Record(1, 0, "ab") + std::string(9, '\0'),
-       absl::StatusCode::kDataLoss, "offset 42: truncated pcap record header (9 of 16 bytes)",
-       1},
+       absl::StatusCode::kDataLoss, "offset 42: truncated pcap record header (9 of 16 bytes)", 1},
       {"truncated record data", Header() + Record(1, 0, std::string(100, 'x')).substr(0, 16 + 40),
        absl::StatusCode::kDataLoss, "offset 24: pcap record of 100 bytes truncated after 40", 0},
   };

@@ -41,16 +41,16 @@
 // (outside C+ mode) to a descriptor whose OWN bit is clear, i.e. whose earlier frame is still
 // queued and unsent (not the current descriptor, or TE off), publishes "tsd-pending", value =
 // descriptor << 16 | the pending size; the write replaces the queued frame. ReceiveFrame(frame)
-// (the FrameReceiver side: replay's injected frames, tests) and loopback are QEMU's ring receive: the RCR filter (AAP takes every frame without a
-// header flag; otherwise AB, AM with the MAR hash and APM take theirs and set their flag),
-// padding to 60 bytes, a 4-byte header (ROK, flags, length + 4), the data and the CRC-32 written
-// by DMA at RBSTART + CBR (wrapping at the ring end unless RCR WRAP), CBR rounded up to 4. No
-// room (fewer than 8 + length bytes between CBR and CAPR) sets ISR RxOverflow, counts MPC and
-// refuses every frame, uncounted, until the next CAPR write (QEMU's receive_disabled). Frames are
-// refused too while RE is off, the clock is stopped (HltClk), in C+ mode, above kMaxFrame, and
-// once the function is unplugged; each refusal gives its reason. Filtered frames publish
-// "rx-filtered", stored ones "rx" (value = length). INTA# is ISR & IMR != 0, routed as in
-// ne2k_pci.h.
+// (the FrameReceiver side: replay's injected frames, tests) and loopback are QEMU's ring receive:
+// the RCR filter (AAP takes every frame without a header flag; otherwise AB, AM with the MAR hash
+// and APM take theirs and set their flag), padding to 60 bytes, a 4-byte header (ROK, flags, length
+// + 4), the data and the CRC-32 written by DMA at RBSTART + CBR (wrapping at the ring end unless
+// RCR WRAP), CBR rounded up to 4. No room (fewer than 8 + length bytes between CBR and CAPR) sets
+// ISR RxOverflow, counts MPC and refuses every frame, uncounted, until the next CAPR write (QEMU's
+// receive_disabled). Frames are refused too while RE is off, the clock is stopped (HltClk), in C+
+// mode, above kMaxFrame, and once the function is unplugged; each refusal gives its reason.
+// Filtered frames publish "rx-filtered", stored ones "rx" (value = length). INTA# is ISR & IMR !=
+// 0, routed as in ne2k_pci.h.
 //
 // DMA needs bus mastering (PCI command bit 2): without it the ring writes are dropped (as QEMU
 // drops them) and transmit reads zeros (QEMU's value is not observable through qtest).

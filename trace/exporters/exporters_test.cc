@@ -71,7 +71,8 @@ TEST(ListingExporterTest, OneLinePerEventWithTimeAndRecordedValues) {
   EXPECT_THAT(text, HasSubstr("marker: irq raise 14"));
   EXPECT_THAT(text, HasSubstr("read 0x2000 0x2 = 0xabcd"));
   EXPECT_THAT(text, HasSubstr("write 0x3000 0x4 (2 bytes given)"));
-  EXPECT_THAT(text, HasSubstr("#8        t=1002000ns      nic_rx 1 (8 bytes) 0xffffffffffff5254\n"));
+  EXPECT_THAT(text,
+              HasSubstr("#8        t=1002000ns      nic_rx 1 (8 bytes) 0xffffffffffff5254\n"));
   EXPECT_THAT(text, HasSubstr("#9        t=1002000ns      outb 0x80 0x1\n"));
 }
 
