@@ -276,6 +276,7 @@ TEST(RxPcapMergeTest, EventsBeforeACaptureErrorAreDelivered) {
   absl::StatusOr<bool> first = (*merge)->Next(&batch);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(batch.op_size(), 3);  // a, +, F0: the second record is read before b
+  EXPECT_EQ((*merge)->frames(), 1u);
   absl::StatusOr<bool> second = (*merge)->Next(&batch);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(second.status().message(), HasSubstr("two-cut.pcap: offset 100"));
