@@ -33,7 +33,7 @@ constexpr FindingType kCatalogue[] = {
     {"nic.ring-bounds-invalid", S::kWarning,
      "NIC receiver started on a bad ring: NE2000 PSTART >= PSTOP or BNRY/CURR outside "
      "[PSTART, PSTOP), RTL8139 RE set with RBSTART 0"},
-    {"nic.rx-ring-overflow", S::kWarning, "RTL8139 dropped a received frame: receive ring full"},
+    {"nic.rx-ring-overflow", S::kWarning, "a NIC dropped a received frame: receive ring full"},
     {"nic.tx-bad-length", S::kWarning,
      "NIC transmitted a frame shorter than 60 or longer than 1514 bytes"},
     {"nic.tx-descriptor-reused", S::kWarning,

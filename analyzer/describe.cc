@@ -29,6 +29,8 @@ std::string DescribeAccess(const trace::EventView& e) {
     case trace::MARKER:
       if (e.flags & trace::FLAG_QTEST) return Printable(e.blob, 120);
       return absl::StrCat("marker: ", Printable(e.blob, 120));
+    case trace::NIC_RECEIVE:  // the request without its frame
+      return absl::StrFormat("nic_rx %u (%u-byte frame)", e.aux, e.value);
     default: {
       // Accesses, fills, reads and time in qtest's spelling.
       std::string line = trace::FormatQtestLine(e);

@@ -44,10 +44,12 @@ class NicRule : public Rule {
                  absl::StrCat(d.device, "-rbstart"));
       } else if (d.kind == "rx-overflow") {
         out.Emit("nic.rx-ring-overflow",
-                 absl::StrFormat("%s: %u-byte frame dropped, the receive ring is full (ISR "
-                                 "RxOverflow, MPC counted; no frame is taken until CAPR is "
-                                 "written)",
-                                 d.device, d.value),
+                 absl::StrFormat("%s: %u-byte frame dropped, the receive ring is full (%s)",
+                                 d.device, d.value,
+                                 ne2000 ? "CURR would pass BNRY: the driver has not moved BNRY "
+                                          "past the frames it read; QEMU raises no ISR OVW"
+                                        : "ISR RxOverflow, MPC counted; no frame is taken "
+                                          "until CAPR is written"),
                  d.device);
       } else if (d.kind == "tsd-pending") {
         out.Emit("nic.tx-descriptor-reused",

@@ -10,7 +10,7 @@ namespace portrace::analyzer {
 namespace {
 
 TEST(NicRulesTest, EachTraceGivesExactlyItsExpectedFindings) {
-  CheckRuleTraces("testdata/nic/rules/", "nic.", 10);
+  CheckRuleTraces("testdata/nic/rules/", "nic.", 14);
 }
 
 // The nic ids and their default severities.

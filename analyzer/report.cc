@@ -42,6 +42,10 @@ ReplayStats ToReplayStats(const sim::ReplaySummary& s) {
   stats.set_stalled_ns(s.stalled_ns);
   for (const std::string& line : s.output_lines) stats.add_output_lines(line);
   stats.set_output_lines_dropped(s.output_lines_dropped);
+  stats.set_frames_injected(s.frames_injected);
+  stats.set_frames_stored(s.frames_stored);
+  stats.set_frames_filtered(s.frames_filtered);
+  stats.set_frames_refused(s.frames_refused);
   for (const auto& [key, count] : s.device_events) {
     DeviceEventCount* c = stats.add_device_events();
     c->set_device(key.first);
@@ -122,6 +126,11 @@ std::string FormatReplaySummary(absl::string_view trace, absl::string_view machi
   absl::StrAppendFormat(&out,
                         "  anomalies    %u unclaimed, %u bad width, %u straddling, %u denied\n",
                         U(s.unclaimed()), U(s.bad_width()), U(s.straddle()), U(s.denied()));
+  if (s.frames_injected() > 0) {
+    absl::StrAppendFormat(&out, "  nic rx       %s injected: %u stored, %u filtered, %u refused\n",
+                          Plural(U(s.frames_injected()), "frame", "frames"), U(s.frames_stored()),
+                          U(s.frames_filtered()), U(s.frames_refused()));
+  }
   for (const DeviceEventCount& c : s.device_events()) {
     absl::StrAppendFormat(&out, "  device       %s %s x%u\n", c.device(), c.kind(), U(c.count()));
   }

@@ -56,6 +56,12 @@ void TraceStats::OnEvent(const sim::ReplayedEvent& event) {
     case trace::MARKER:
       ++markers_;
       break;
+    case trace::NIC_RECEIVE: {
+      DeviceCounts& d = devices_[device];
+      ++d.frames;
+      d.frame_bytes += e.value;
+      break;
+    }
     default:
       break;
   }
@@ -79,6 +85,15 @@ std::string TraceStats::Format(absl::string_view trace, absl::string_view machin
     absl::StrAppendFormat(&out, "%-22s %10u %10u %10u %10u %10u %10u\n", name, d.ports.reads,
                           d.ports.writes, d.mmio.reads, d.mmio.writes, d.memory.reads,
                           d.memory.writes);
+  }
+  bool any_frames = false;
+  for (const auto& [name, d] : devices_) any_frames |= d.frames > 0;
+  if (any_frames) {
+    out += "\nframes injected (nic_rx):\n";
+    for (const auto& [name, d] : devices_) {
+      if (d.frames == 0) continue;
+      absl::StrAppendFormat(&out, "  %-20s %u frames, %u bytes\n", name, d.frames, d.frame_bytes);
+    }
   }
   out += "\nports (reads/writes by width b/w/l):\n";
   for (const auto& [name, d] : devices_) {

@@ -1,5 +1,6 @@
 // TraceStats: what a trace did, counted while it replays — accesses per device (the mapping that
-// answered, "unclaimed" when none did), per port and width; reads and writes; the time span.
+// answered, "unclaimed" when none did), per port and width; reads and writes; frames injected
+// into each NIC (NIC_RECEIVE); the time span.
 // Memory stays bounded: ports are counted individually (there are 64 Ki), MMIO and guest memory
 // only per device.
 #ifndef PORTRACE_ANALYZER_TRACE_STATS_H_
@@ -31,6 +32,8 @@ class TraceStats : public sim::ReplayObserver {
     Counts ports;
     Counts mmio;
     Counts memory;  // qtest read/write/memset and DMA-style writes
+    uint64_t frames = 0;  // NIC_RECEIVE frames injected into this NIC
+    uint64_t frame_bytes = 0;
     // Per port and width: index 0/1/2 = widths 1/2/4; [0] reads, [1] writes.
     std::map<uint32_t, std::array<std::array<uint64_t, 3>, 2>> by_port;
   };

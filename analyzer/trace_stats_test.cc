@@ -1,6 +1,7 @@
 #include "analyzer/trace_stats.h"
 
 #include <memory>
+#include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -46,6 +47,30 @@ TEST(TraceStatsTest, CountsByDevicePortWidthAndDirection) {
   EXPECT_THAT(text, HasSubstr("0x0010 xen-fixed            inw x2"));
   EXPECT_THAT(text, HasSubstr("0x0012 xen-fixed            outb x1"));
   EXPECT_THAT(text, HasSubstr("accesses    4 reads (50.0%), 4 writes (50.0%)"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("frames injected")));
+}
+
+// Frames injected into the machine's NICs are counted per NIC (the xen-* RTL8139 is NIC 0).
+TEST(TraceStatsTest, CountsInjectedFramesPerNic) {
+  sim::MachineOptions options;
+  options.name = "xen-trad";
+  options.nics = {"model=ne2k_isa"};
+  std::unique_ptr<sim::Machine> machine = *sim::BuildMachine(options);
+  trace::EventBatch batch;
+  trace::BatchBuilder b(&batch);
+  b.NicReceive(0, std::string(60, 'a'));
+  b.NicReceive(1, std::string(64, 'b'));
+  b.NicReceive(1, std::string(100, 'c'));
+  TraceStats stats;
+  sim::Replayer replayer(machine.get());
+  replayer.set_observer(&stats);
+  replayer.RunBatch(batch);
+  EXPECT_EQ(stats.devices().at("rtl8139").frames, 1u);
+  EXPECT_EQ(stats.devices().at("ne2k_isa").frames, 2u);
+  EXPECT_EQ(stats.devices().at("ne2k_isa").frame_bytes, 164u);
+  EXPECT_THAT(stats.Format("t", "xen-trad"),
+              HasSubstr("frames injected (nic_rx):\n  ne2k_isa             2 frames, 164 bytes\n"
+                        "  rtl8139              1 frames, 60 bytes\n"));
 }
 
 }  // namespace

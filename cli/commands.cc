@@ -24,6 +24,7 @@
 #include "cli/args.h"
 #include "cli/progress.h"
 #include "cli/qemu_session.h"
+#include "cli/rx_pcap.h"
 #include "devices/nic/pcap_writer.h"
 #include "sim/machine.h"
 #include "sim/machine_builder.h"
@@ -168,9 +169,21 @@ const CommandSpec kConvertSpec = {
     "one: .trace canonical, .qtest script, .qlog qtest log, .txt listing, .json Chrome/Perfetto "
     "timeline; - writes to standard output.",
     "The timeline replays the trace on the machine (machine options apply) and analyzes it: one "
-    "track per device with every access, and a track of findings; open it in ui.perfetto.dev.",
+    "track per device with every access, and a track of findings; open it in ui.perfetto.dev.\n"
+    "--rx-pcap merges a capture's frames into the trace as frames NIC N receives (nic_rx in "
+    "qtest form), in capture order, each placed\n"
+    "  at=time      (default) before the first event at or after its capture time relative to "
+    "the first frame, which goes at virtual time 0\n"
+    "  at=time:NS   the same, the first frame at virtual time NS\n"
+    "  at=event:K   all before event K of IN (for traces without time: after the driver's set-up)\n"
+    "  at=every:N   frame i before event (i+1)*N of IN\n"
+    "Frames left at the end of IN follow its last event.",
     {kFromFlag,
      {"to", "FORMAT", "output format (trace, qtest, qlog, txt, json)"},
+     {"rx-pcap", "FILE[,nic=N][,at=PLACEMENT]",
+      "merge the Ethernet frames of a pcap capture as frames the machine's NIC N (default 0: "
+      "the machine's own NIC, then each --nic) receives; PLACEMENT is time (default), time:NS, "
+      "event:K or every:N"},
      kMachineFlag,
      kXenstoreFlag,
      kXenstoreFileFlag,
@@ -519,6 +532,13 @@ int RunRecord(const ParsedArgs& args, const Streams& streams) {
     }
     const absl::string_view stripped = absl::StripLeadingAsciiWhitespace(line);
     if (stripped.empty() || stripped[0] == '#') continue;
+    if (const absl::string_view command = stripped.substr(0, stripped.find(' '));
+        trace::IsPortraceQtestExtension(command)) {
+      status = absl::InvalidArgumentError(
+          absl::StrCat(script_name, ":", line_number, ": ", command,
+                       " is portrace's own qtest extension; QEMU does not know it"));
+      break;
+    }
     absl::StatusOr<QemuSession::Reply> reply = qemu_session.Exchange(line);
     if (!reply.ok()) {
       status = absl::UnavailableError(absl::StrCat(script_name, ":", line_number, ": '", line,
@@ -636,12 +656,27 @@ int RunQtest(const ParsedArgs& args, const Streams& streams) {
   return kExitOk;
 }
 
+// --rx-pcap=...: the capture's frames merged into the opened trace.
+absl::Status MergeRxPcap(const ParsedArgs& args, trace::OpenedTrace& opened) {
+  if (!args.Has("rx-pcap")) return absl::OkStatus();
+  absl::StatusOr<RxPcapOptions> options = ParseRxPcapOption(args.Get("rx-pcap"));
+  if (!options.ok()) return options.status();
+  absl::StatusOr<std::unique_ptr<RxPcapMerge>> merged =
+      RxPcapMerge::Open(std::move(opened.source), *options);
+  if (!merged.ok()) return merged.status();
+  opened.source = *std::move(merged);
+  return absl::OkStatus();
+}
+
 // convert to a Perfetto timeline: replay and analyze, writing as it goes.
 int RunTimeline(const ParsedArgs& args, const Streams& streams) {
   const std::string& in_path = args.operands[0];
   absl::StatusOr<trace::OpenedTrace> opened =
       trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
+  if (absl::Status merged = MergeRxPcap(args, *opened); !merged.ok()) {
+    return Fail(streams, merged);
+  }
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
@@ -689,6 +724,9 @@ int RunConvert(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<trace::OpenedTrace> opened =
       trace::OpenTrace(in_path, args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
+  if (absl::Status merged = MergeRxPcap(args, *opened); !merged.ok()) {
+    return Fail(streams, merged);
+  }
   absl::StatusOr<std::unique_ptr<trace::ByteSink>> sink = trace::OpenFileSink(out_path);
   if (!sink.ok()) return Fail(streams, sink.status());
   trace::TraceHeader header = opened->source->header();

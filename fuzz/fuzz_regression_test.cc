@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuzz/kvm_pio_fuzz_lib.h"
+#include "fuzz/pcap_reader_fuzz_lib.h"
 #include "fuzz/qemu_trace_fuzz_lib.h"
 #include "fuzz/qtest_reader_fuzz_lib.h"
 #include "fuzz/trace_reader_fuzz_lib.h"
@@ -68,6 +69,7 @@ TEST_P(FuzzRegressionTest, EveryInputPassesEveryTarget) {
     EXPECT_EQ(RunTarget(FuzzQemuTrace, bytes), 0);
     EXPECT_EQ(RunTarget(FuzzKvmPioImporter, bytes), 0);
     EXPECT_EQ(RunTarget(FuzzXentraceImporter, bytes), 0);
+    EXPECT_EQ(RunTarget(FuzzPcapReader, bytes), 0);
   }
 }
 
@@ -76,7 +78,8 @@ INSTANTIATE_TEST_SUITE_P(Corpora, FuzzRegressionTest,
                                            Corpus{"fuzz/qtest_reader", 5}, Corpus{"qemu-repro", 4},
                                            Corpus{"fuzz/qemu_trace", 8}, Corpus{"qemu-trace", 1},
                                            Corpus{"fuzz/kvm_pio", 5}, Corpus{"kvm-pio", 4},
-                                           Corpus{"fuzz/xentrace", 5}, Corpus{"xentrace", 2}),
+                                           Corpus{"fuzz/xentrace", 5}, Corpus{"xentrace", 2},
+                                           Corpus{"fuzz/pcap_reader", 5}, Corpus{"nic", 3}),
                          [](const ::testing::TestParamInfo<Corpus>& info) {
                            std::string name = info.param.dir;
                            for (char& c : name) {

@@ -40,6 +40,7 @@ EventBatch EveryKind() {
   b.TimeSet(5000);
   b.Marker("resume");
   b.Marker("endianness", trace::FLAG_QTEST);
+  b.NicReceive(1, std::string("\xff\xff\xff\xff\xff\xff\x52\x54\x00\xaa\xbb\xcc\x08\x06", 14));
   return batch;
 }
 

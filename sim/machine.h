@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,6 +22,7 @@
 #include "absl/types/span.h"
 #include "sim/device.h"
 #include "sim/device_event.h"
+#include "sim/frame_receiver.h"
 #include "sim/guest_memory.h"
 #include "sim/io_space.h"
 #include "sim/irq_lines.h"
@@ -105,6 +107,19 @@ class Machine {
   }
   const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
 
+  // The machine's NICs, in index order: the index a NIC_RECEIVE event names. The builder adds
+  // the profile's own NIC first (the xen-* RTL8139 at 00:04.0, the first -net of the guest's
+  // device model), then each --nic in order. `device` names the NIC in device events
+  // ("ne2k_pci"); the receiver is a device the machine owns.
+  struct Nic {
+    std::string device;
+    FrameReceiver* receiver;
+  };
+  void AddNic(std::string device, FrameReceiver* receiver) {
+    nics_.push_back({std::move(device), receiver});
+  }
+  const std::vector<Nic>& nics() const { return nics_; }
+
  private:
   Machine(const MachineProfile& profile, const MachineOptions& options);
 
@@ -116,6 +131,7 @@ class Machine {
   DeviceEventBus events_;
   IrqLines irq_{&events_};
   std::vector<std::unique_ptr<Device>> devices_;
+  std::vector<Nic> nics_;
 };
 
 }  // namespace portrace::sim

@@ -118,7 +118,9 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     PT_ASSIGN_OR_RETURN(xen_nic, devices::ParseNicOptions("model=rtl8139", 0));
     PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Rtl8139> rtl,
                         devices::Rtl8139::Create(xen_nic, machine.get(), router));
-    PT_RETURN_IF_ERROR(AttachTo(bus, kNicDevfn, machine->AddDevice(std::move(rtl))));
+    devices::Rtl8139* added = machine->AddDevice(std::move(rtl));
+    machine->AddNic("rtl8139", added);
+    PT_RETURN_IF_ERROR(AttachTo(bus, kNicDevfn, added));
   }
   // NICs take the first free slots from 00:02.0 on, as QEMU places -nic devices; ne2k_isa sits
   // at 0x300, IRQ 9.
@@ -127,18 +129,22 @@ absl::StatusOr<std::unique_ptr<Machine>> BuildMachine(const MachineOptions& opti
     if (nic.model == devices::NicModel::kNe2kIsa) {
       PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kIsa> isa,
                           devices::Ne2kIsa::Create(nic, machine.get()));
-      machine->AddDevice(std::move(isa));
+      machine->AddNic("ne2k_isa", machine->AddDevice(std::move(isa)));
       continue;
     }
     PciFunction* added;
     if (nic.model == devices::NicModel::kRtl8139) {
       PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Rtl8139> function,
                           devices::Rtl8139::Create(nic, machine.get(), router));
-      added = machine->AddDevice(std::move(function));
+      devices::Rtl8139* rtl = machine->AddDevice(std::move(function));
+      machine->AddNic("rtl8139", rtl);
+      added = rtl;
     } else {
       PT_ASSIGN_OR_RETURN(std::unique_ptr<devices::Ne2kPci> function,
                           devices::Ne2kPci::Create(nic, machine.get(), router));
-      added = machine->AddDevice(std::move(function));
+      devices::Ne2kPci* ne2k = machine->AddDevice(std::move(function));
+      machine->AddNic("ne2k_pci", ne2k);
+      added = ne2k;
     }
     absl::Status attached = absl::ResourceExhaustedError("no free PCI slot for a NIC");
     for (; slot < 32 && !attached.ok(); ++slot) {

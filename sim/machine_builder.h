@@ -11,7 +11,9 @@
 //   00:03.0  the Xen platform device        xen-* (devices/platform/xen_platform.h)
 //   00:04.0  RTL8139 NIC                    xen-* (devices/nic/rtl8139.h)
 //   --nic=   NICs in the first free slots from 00:02.0, as QEMU places -nic devices
-// plus the legacy ISA devices (devices/pc/legacy_pc.h) and, on pc, fw_cfg.
+// plus the legacy ISA devices (devices/pc/legacy_pc.h) and, on pc, fw_cfg. The NICs are the
+// machine's receivers of injected frames (Machine::nics()): the xen-* RTL8139 first, then each
+// --nic in order (ne2k_isa included).
 #ifndef PORTRACE_SIM_MACHINE_BUILDER_H_
 #define PORTRACE_SIM_MACHINE_BUILDER_H_
 

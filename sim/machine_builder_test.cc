@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "devices/pci/pci_bus.h"
@@ -94,6 +95,35 @@ TEST(MachineBuilderTest, MachineErrorsPassThrough) {
   absl::StatusOr<std::unique_ptr<Machine>> machine = BuildMachine(options);
   EXPECT_EQ(machine.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(machine.status().message()), HasSubstr("unknown machine 'q35'"));
+}
+
+// The NICs injected frames go to, by index: the profile's own NIC first, then each --nic.
+TEST(MachineBuilderTest, NicsInIndexOrder) {
+  const struct {
+    const char* machine;
+    std::vector<std::string> nics;
+    std::vector<std::string> expected;
+  } cases[] = {
+      {"pc", {}, {}},
+      {"pc",
+       {"model=ne2k_pci", "model=ne2k_isa", "model=rtl8139"},
+       {"ne2k_pci", "ne2k_isa", "rtl8139"}},
+      {"xen-trad", {}, {"rtl8139"}},
+      {"xen-upstream", {"model=ne2k_isa", "model=ne2k_pci"}, {"rtl8139", "ne2k_isa", "ne2k_pci"}},
+  };
+  for (const auto& c : cases) {
+    MachineOptions options;
+    options.name = c.machine;
+    options.nics = c.nics;
+    absl::StatusOr<std::unique_ptr<Machine>> machine = BuildMachine(options);
+    ASSERT_TRUE(machine.ok()) << machine.status();
+    std::vector<std::string> names;
+    for (const Machine::Nic& nic : (*machine)->nics()) {
+      names.push_back(nic.device);
+      EXPECT_NE(nic.receiver, nullptr);
+    }
+    EXPECT_EQ(names, c.expected) << c.machine;
+  }
 }
 
 }  // namespace

@@ -45,6 +45,22 @@ std::optional<std::string> QtestServer::Handle(absl::string_view line) {
     case QtestOp::kClockStep:
     case QtestOp::kClockSet:
       return absl::StrFormat("OK %d", static_cast<int64_t>(value));
+    case QtestOp::kNicReceive: {
+      const Replayer::FrameDelivery& d = replayer_.last_delivery();
+      if (!d.nic_found) {
+        return absl::StrFormat("FAIL no NIC %u (the machine has %u)", d.nic,
+                               machine_->nics().size());
+      }
+      switch (d.result.outcome) {
+        case RxResult::Outcome::kStored:
+          return std::string("OK");
+        case RxResult::Outcome::kFiltered:
+          return std::string("OK filtered");
+        case RxResult::Outcome::kRefused:
+          return absl::StrCat("FAIL ", d.device, " refused the frame: ", d.result.reason);
+      }
+      return std::string("OK");
+    }
     default:
       return std::string("OK");
   }

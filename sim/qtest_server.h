@@ -11,6 +11,11 @@
 //   FAIL                        module_load (portrace loads no modules)
 //   FAIL Unknown command '<w>'  anything else
 //   ERR <reason>                bad arguments (where QEMU would abort on an assertion)
+// and for portrace's own extension (QEMU answers it FAIL Unknown command; see qtest_command.h):
+//   OK / OK filtered            nic_rx, the NIC stored the frame / its address filter dropped it
+//   FAIL <nic> refused the frame: <reason>   nic_rx while the NIC cannot take it (stopped,
+//                               ring full, ...)
+//   FAIL no NIC <i> (the machine has <n>)   nic_rx naming an absent NIC
 // Blank lines and lines starting with '#' are not requests and get no reply (QEMU would answer
 // "FAIL Unknown command"), so annotated scripts can be piped in. Requests are executed through
 // the replay engine, so a qtest session and a replayed trace behave identically.
@@ -29,7 +34,7 @@ namespace portrace::sim {
 class QtestServer {
  public:
   // The machine must outlive the server.
-  explicit QtestServer(Machine* machine) : replayer_(machine) {}
+  explicit QtestServer(Machine* machine) : machine_(machine), replayer_(machine) {}
 
   // Handles one request line (without '\n'). Returns the reply line without '\n', or nullopt for
   // lines that are not requests.
@@ -40,6 +45,7 @@ class QtestServer {
   const ReplaySummary& summary() const { return replayer_.summary(); }
 
  private:
+  Machine* machine_;
   Replayer replayer_;
 };
 

@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/types/span.h"
 #include "base/status_macros.h"
 
 namespace portrace::sim {
@@ -93,6 +95,9 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
     case trace::MEMORY_READ:
       replayed.mapping = machine_->memory().NameAt(event.address);
       break;
+    case trace::NIC_RECEIVE:
+      replayed.mapping = delivery_.device;
+      break;
     default:
       break;
   }
@@ -102,6 +107,58 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
   anomalies_.clear();
   anomaly_text_.clear();
   device_events_.clear();
+}
+
+namespace {
+
+// "it has none", "it has 1: #0 ne2k_pci", "it has 2: #0 rtl8139, #1 ne2k_isa".
+std::string DescribeNics(const std::vector<Machine::Nic>& nics) {
+  if (nics.empty()) return "it has none";
+  std::string out = absl::StrCat("it has ", nics.size(), ":");
+  for (size_t i = 0; i < nics.size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? " #" : ", #", i, " ", nics[i].device);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Replayer::Deliver(const EventView& event) {
+  ++summary_.frames_injected;
+  delivery_ = FrameDelivery();
+  delivery_.nic = event.aux;
+  const std::vector<Machine::Nic>& nics = machine_->nics();
+  if (event.aux >= nics.size()) {
+    ++summary_.frames_refused;
+    delivery_.result = RxResult::Refused("no such NIC");
+    return;
+  }
+  const Machine::Nic& nic = nics[event.aux];
+  delivery_.nic_found = true;
+  delivery_.device = nic.device;
+  delivery_.result = nic.receiver->ReceiveFrame(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(event.blob.data()), event.blob.size()));
+  DeviceEvent published;
+  published.device = nic.device;
+  published.value = event.blob.size();
+  switch (delivery_.result.outcome) {
+    case RxResult::Outcome::kStored:
+      ++summary_.frames_stored;
+      published.kind = "rx-injected";
+      published.text = "stored";
+      break;
+    case RxResult::Outcome::kFiltered:
+      ++summary_.frames_filtered;
+      published.kind = "rx-injected";
+      published.text = "filtered";
+      break;
+    case RxResult::Outcome::kRefused:
+      ++summary_.frames_refused;
+      published.kind = "rx-refused";
+      published.text = std::string(delivery_.result.reason);
+      break;
+  }
+  machine_->events().Publish(published);
 }
 
 uint64_t Replayer::Execute(const EventView& event) {
@@ -159,12 +216,16 @@ uint64_t Replayer::Execute(const EventView& event) {
     case trace::MARKER:
       ++summary_.markers;
       return 0;
+    case trace::NIC_RECEIVE:
+      Deliver(event);
+      return 0;
     default:
       return 0;
   }
 }
 
 void Replayer::RunBatch(const trace::EventBatch& batch) {
+  if (!status_.ok()) return;
   const int n = batch.op_size();
   const uint32_t* ops = batch.op().data();
   const uint64_t* addresses = batch.address().data();
@@ -206,6 +267,13 @@ void Replayer::RunBatch(const trace::EventBatch& batch) {
     event.address = addresses[i];
     event.value = values[i];
     if (trace::OpHasBlob(op)) event.blob = batch.blob(blob++);
+    if (kind == trace::NIC_RECEIVE && event.aux >= machine_->nics().size()) {
+      status_ = absl::FailedPreconditionError(absl::StrFormat(
+          "event %u (nic-receive): the machine has no NIC %u (%s); NIC indices count the "
+          "machine's own NIC first, then each --nic in order",
+          summary_.events, event.aux, DescribeNics(machine_->nics())));
+      break;
+    }
     Step(event);
   }
   capture_region_ = {};
@@ -239,10 +307,11 @@ absl::Status Replayer::Run(trace::EventSource& source) {
     PT_ASSIGN_OR_RETURN(const bool have, source.Next(&batch));
     if (!have) break;
     RunBatch(batch);
+    if (!status_.ok()) break;
   }
   summary_.end_ns = machine_->clock().now();
   summary_.stalled_ns = machine_->clock().stalled_ns();
-  return absl::OkStatus();
+  return status_;
 }
 
 }  // namespace portrace::sim

@@ -19,6 +19,10 @@ trap 'rm -rf "$tmp"' EXIT
 for script in "$@"; do
   args=$(sed -n 's/^# qemu-args: *//p' "$script" | head -n 1)
   [ -n "$args" ] || { echo "record_fidelity: $script has no '# qemu-args:' line" >&2; exit 2; }
+  # nic_rx is portrace's own qtest extension: QEMU does not know it, so no fidelity script uses it.
+  if grep -q '^nic_rx' "$script"; then
+    echo "record_fidelity: $script uses nic_rx, a portrace extension QEMU does not know" >&2; exit 2
+  fi
   grep -v '^#' "$script" | grep -v '^$' > "$tmp/requests" || true
   want=$(wc -l < "$tmp/requests")
   : > "$tmp/replies"

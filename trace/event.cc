@@ -26,6 +26,8 @@ absl::string_view EventKindName(EventKind kind) {
       return "time-set";
     case MARKER:
       return "marker";
+    case NIC_RECEIVE:
+      return "nic-receive";
     default:
       return "unknown";
   }
@@ -108,6 +110,13 @@ absl::Status ValidateBatch(const EventBatch& batch) {
       case MARKER:
         if (width != 0) return bad(absl::StrFormat("width %u", width));
         break;
+      case NIC_RECEIVE:
+        if (width != 0) return bad(absl::StrFormat("width %u", width));
+        if (address != 0) return bad(absl::StrFormat("address 0x%x (must be 0)", address));
+        if (value == 0 || value > kMaxNicFrameLength) {
+          return bad(absl::StrFormat("frame length %u not in 1..%u", value, kMaxNicFrameLength));
+        }
+        break;
       default:
         return absl::InvalidArgumentError(
             absl::StrFormat("event %d: unknown kind %u", i, op & 0xff));
@@ -117,6 +126,7 @@ absl::Status ValidateBatch(const EventBatch& batch) {
       const size_t size = batch.blob(blobs).size();
       if (OpKind(op) == MEMORY_WRITE && size > value) return bad("more data than its length");
       if (OpKind(op) == MEMORY_READ && size != value) return bad("recorded data differs in length");
+      if (OpKind(op) == NIC_RECEIVE && size != value) return bad("frame differs from its length");
       ++blobs;
     }
   }

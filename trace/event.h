@@ -27,7 +27,7 @@ constexpr uint32_t OpAux(uint32_t op) { return op >> 24; }
 // True for kinds that take the next entry of EventBatch.blob. MEMORY_READ takes one only when it
 // carries recorded bytes (FLAG_RECORDED).
 constexpr bool OpHasBlob(uint32_t op) {
-  return OpKind(op) == MEMORY_WRITE || OpKind(op) == MARKER ||
+  return OpKind(op) == MEMORY_WRITE || OpKind(op) == MARKER || OpKind(op) == NIC_RECEIVE ||
          (OpKind(op) == MEMORY_READ && (OpFlags(op) & FLAG_RECORDED));
 }
 
@@ -43,9 +43,16 @@ constexpr uint64_t WidthMask(uint32_t width) {
 // hostile trace can make portrace allocate or touch per event.
 inline constexpr uint64_t kMaxMemoryLength = uint64_t{16} << 20;
 
+// Longest frame a NIC_RECEIVE event may carry: the largest snap length of a pcap file and the
+// largest length an NE2000 or RTL8139 receive header can state. Frames are at least one byte.
+inline constexpr uint64_t kMaxNicFrameLength = 65535;
+// NIC_RECEIVE names its NIC in the op's aux byte: indices 0..255.
+inline constexpr uint32_t kMaxNicIndex = 255;
+
 // Checks that a batch is well formed: columns of equal length, known kinds, widths valid for the
 // kind (1/2/4 for ports, 1/2/4/8 for MMIO, 0 otherwise), ports below 0x10000, memory lengths within
-// kMaxMemoryLength, blobs matching the events that take one, annotations naming existing events.
+// kMaxMemoryLength, NIC_RECEIVE frames of 1..kMaxNicFrameLength bytes exactly as long as their
+// length (address 0), blobs matching the events that take one, annotations naming existing events.
 // Errors are InvalidArgument naming the event index within the batch.
 absl::Status ValidateBatch(const EventBatch& batch);
 
@@ -113,6 +120,12 @@ class BatchBuilder {
   void Marker(absl::string_view text, uint32_t flags = 0) {
     Add(PackOp(MARKER, 0, flags), 0, 0);
     batch_->add_blob(text.data(), text.size());
+  }
+  // A frame the network delivers to the machine's NIC `nic` (NIC_RECEIVE); `frame` should hold
+  // 1..kMaxNicFrameLength bytes (ValidateBatch refuses others).
+  void NicReceive(uint8_t nic, absl::string_view frame) {
+    Add(PackOp(NIC_RECEIVE, 0, 0, nic), 0, frame.size());
+    batch_->add_blob(frame.data(), frame.size());
   }
   // Attaches a note to the event most recently added.
   void Annotate(absl::string_view key, absl::string_view text);

@@ -26,6 +26,7 @@ TEST(PackOpTest, FieldsRoundTrip) {
       {TIME_ADVANCE, 0, FLAG_TO_DEADLINE, 0},
       {MARKER, 0, FLAG_QTEST, 0},
       {MEMORY_READ, 0, FLAG_RECORDED | FLAG_BASE64, 0x12},
+      {NIC_RECEIVE, 0, 0, 0xff},
   };
   for (const auto& c : cases) {
     const uint32_t op = PackOp(c.kind, c.width, c.flags, c.aux);
@@ -48,6 +49,7 @@ TEST(PackOpTest, OpHasBlob) {
   EXPECT_TRUE(OpHasBlob(PackOp(MEMORY_WRITE, 0, 0)));
   EXPECT_TRUE(OpHasBlob(PackOp(MARKER, 0, 0)));
   EXPECT_TRUE(OpHasBlob(PackOp(MEMORY_READ, 0, FLAG_RECORDED)));
+  EXPECT_TRUE(OpHasBlob(PackOp(NIC_RECEIVE, 0, 0, 3)));
   EXPECT_FALSE(OpHasBlob(PackOp(MEMORY_READ, 0, FLAG_BASE64)));
   EXPECT_FALSE(OpHasBlob(PackOp(MEMORY_FILL, 0, 0)));
   EXPECT_FALSE(OpHasBlob(PackOp(PORT_WRITE, 1, 0)));
@@ -64,6 +66,7 @@ TEST(EventKindNameTest, NamesKnownKindsAndUnknown) {
   EXPECT_EQ(EventKindName(PORT_READ), "port-read");
   EXPECT_EQ(EventKindName(MMIO_WRITE), "mmio-write");
   EXPECT_EQ(EventKindName(MEMORY_READ), "memory-read");
+  EXPECT_EQ(EventKindName(NIC_RECEIVE), "nic-receive");
   EXPECT_EQ(EventKindName(static_cast<EventKind>(200)), "unknown");
 }
 
@@ -87,6 +90,7 @@ EventBatch EveryKind() {
   b.Marker("resume");
   b.Marker("endianness", FLAG_QTEST);
   b.Annotate("qtest", "endianness");
+  b.NicReceive(1, std::string("\xff\xff\xff\xff\xff\xff\x00", 7));
   return batch;
 }
 
@@ -119,7 +123,7 @@ TEST(BatchCursorTest, PairsBlobsWithTheirEvents) {
   BatchCursor cursor(batch);
   std::vector<EventView> views;
   while (!cursor.Done()) views.push_back(cursor.Next());
-  ASSERT_EQ(views.size(), 15u);
+  ASSERT_EQ(views.size(), 16u);
   EXPECT_EQ(views[1].kind, PORT_READ);
   EXPECT_TRUE(views[1].recorded());
   EXPECT_EQ(views[1].value, 0x1du);
@@ -139,6 +143,11 @@ TEST(BatchCursorTest, PairsBlobsWithTheirEvents) {
   EXPECT_EQ(views[13].flags, 0u);
   EXPECT_EQ(views[14].blob, "endianness");
   EXPECT_EQ(views[14].flags, uint32_t{FLAG_QTEST});
+  EXPECT_EQ(views[15].kind, NIC_RECEIVE);
+  EXPECT_EQ(views[15].aux, 1u);
+  EXPECT_EQ(views[15].address, 0u);
+  EXPECT_EQ(views[15].value, 7u);
+  EXPECT_EQ(views[15].blob, std::string("\xff\xff\xff\xff\xff\xff\x00", 7));
 }
 
 TEST(ValidateBatchTest, AcceptsWellFormedBatches) {
@@ -152,6 +161,8 @@ TEST(ValidateBatchTest, AcceptsWellFormedBatches) {
   b.MemoryFill(0, kMaxMemoryLength, 0);
   b.MemoryRead(0, kMaxMemoryLength);
   b.MemoryWrite(0, 2, "ab");  // data exactly as long as the length
+  b.NicReceive(0, "x");       // the shortest frame
+  b.NicReceive(255, std::string(kMaxNicFrameLength, '\x5a'));  // the longest, the last NIC
   EXPECT_TRUE(ValidateBatch(limits).ok()) << ValidateBatch(limits);
 }
 
@@ -230,6 +241,43 @@ TEST(ValidateBatchTest, RejectsMalformedBatches) {
          return batch;
        },
        "event 0 (memory-read): recorded data differs in length"},
+      {"nic frame of zero bytes",
+       [] {
+         EventBatch batch = RawEvent(PackOp(NIC_RECEIVE, 0, 0, 0), 0, 0);
+         batch.add_blob("");
+         return batch;
+       },
+       "event 0 (nic-receive): frame length 0 not in 1..65535"},
+      {"nic frame over the limit",
+       [] {
+         EventBatch batch = RawEvent(PackOp(NIC_RECEIVE, 0, 0, 0), 0, kMaxNicFrameLength + 1);
+         batch.add_blob(std::string(kMaxNicFrameLength + 1, 'a'));
+         return batch;
+       },
+       "event 0 (nic-receive): frame length 65536 not in 1..65535"},
+      {"nic frame shorter than its length",
+       [] {
+         EventBatch batch = RawEvent(PackOp(NIC_RECEIVE, 0, 0, 0), 0, 60);
+         batch.add_blob("abc");
+         return batch;
+       },
+       "event 0 (nic-receive): frame differs from its length"},
+      {"nic frame missing", [] { return RawEvent(PackOp(NIC_RECEIVE, 0, 0, 0), 0, 60); },
+       "event 0 (nic-receive): its data is missing"},
+      {"nic frame with an address",
+       [] {
+         EventBatch batch = RawEvent(PackOp(NIC_RECEIVE, 0, 0, 0), 0x300, 1);
+         batch.add_blob("a");
+         return batch;
+       },
+       "event 0 (nic-receive): address 0x300 (must be 0)"},
+      {"nic frame with a width",
+       [] {
+         EventBatch batch = RawEvent(PackOp(NIC_RECEIVE, 1, 0, 0), 0, 1);
+         batch.add_blob("a");
+         return batch;
+       },
+       "event 0 (nic-receive): width 1"},
       {"annotation out of range",
        [] {
          EventBatch batch = RawEvent(PackOp(PORT_READ, 1, 0), 0x60, 0);

@@ -51,6 +51,7 @@ constexpr CommandSpec kCommands[] = {
     {"irq_intercept_out", QtestOp::kNoIo, 0, 1},
     {"set_irq_in", QtestOp::kNoIo, 0, 4},
     {"module_load", QtestOp::kNoIo, 0, 2},
+    {kNicReceiveCommand, QtestOp::kNicReceive, 0, 2},
 };
 
 const CommandSpec* FindCommand(absl::string_view name) {
@@ -129,6 +130,39 @@ absl::StatusOr<std::string> DecodeWriteData(absl::string_view data, uint64_t len
   return bytes;
 }
 
+// nic_rx's frame: an optional "0x", then two hex digits per byte, nothing else. The length is
+// checked before anything is decoded.
+absl::StatusOr<std::string> DecodeFrame(absl::string_view word) {
+  absl::string_view digits = word;
+  if (digits.size() >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+    digits.remove_prefix(2);
+  }
+  const size_t prefix = word.size() - digits.size();
+  if (digits.empty()) return absl::InvalidArgumentError("nic_rx: empty frame");
+  if (digits.size() % 2 != 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "nic_rx: odd number of hex digits (%u) in the frame '%s'", digits.size(), Quote(word)));
+  }
+  if (digits.size() / 2 > kMaxNicFrameLength) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("nic_rx: frame of %u bytes above the limit of %u bytes", digits.size() / 2,
+                        kMaxNicFrameLength));
+  }
+  std::string bytes;
+  bytes.reserve(digits.size() / 2);
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    const int high = HexNibble(digits[i]);
+    const int low = HexNibble(digits[i + 1]);
+    if (high < 0 || low < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("nic_rx: bad hex digit at offset %u of the frame '%s'",
+                          prefix + i + (high < 0 ? 0 : 1), Quote(word)));
+    }
+    bytes.push_back(static_cast<char>(high << 4 | low));
+  }
+  return bytes;
+}
+
 char WidthSuffix(uint32_t width) {
   switch (width) {
     case 1:
@@ -152,6 +186,8 @@ std::string HexBytes(absl::string_view bytes) {
 }
 
 }  // namespace
+
+bool IsPortraceQtestExtension(absl::string_view command) { return command == kNicReceiveCommand; }
 
 absl::StatusOr<QtestRequest> ParseQtestLine(absl::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -257,6 +293,20 @@ absl::StatusOr<QtestRequest> ParseQtestLine(absl::string_view line) {
       request.words.reserve(words.size());
       for (absl::string_view word : words) request.words.emplace_back(word);
       break;
+    case QtestOp::kNicReceive: {
+      auto nic = ParseUnsigned(command, words[1]);
+      if (!nic.ok()) return nic.status();
+      if (*nic > kMaxNicIndex) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("nic_rx: NIC index %u above %u", *nic, kMaxNicIndex));
+      }
+      auto frame = DecodeFrame(words[2]);
+      if (!frame.ok()) return frame.status();
+      request.nic = static_cast<uint32_t>(*nic);
+      request.value = frame->size();
+      request.data = *std::move(frame);
+      break;
+    }
   }
   if ((spec->op == QtestOp::kOut || spec->op == QtestOp::kIn) && request.address > 0xffff) {
     return absl::InvalidArgumentError(
@@ -307,6 +357,9 @@ void AppendQtestEvents(const QtestRequest& request, BatchBuilder& builder) {
     case QtestOp::kNoIo:
       builder.Marker(absl::StrJoin(request.words, " "), FLAG_QTEST);
       break;
+    case QtestOp::kNicReceive:
+      builder.NicReceive(static_cast<uint8_t>(request.nic), request.data);
+      break;
   }
 }
 
@@ -353,6 +406,10 @@ std::string FormatQtestLine(const EventView& event) {
         return std::string(event.blob);
       }
       return absl::StrCat(kMarkerPrefix, absl::StrReplaceAll(event.blob, {{"\n", "\\n"}}));
+    case NIC_RECEIVE:
+      if (event.blob.empty()) return "";
+      return absl::StrCat(kNicReceiveCommand, " ", event.aux, " 0x",
+                          absl::BytesToHexString(event.blob));
     default:
       return "";
   }

@@ -8,6 +8,16 @@
 //
 // The same parser feeds the qtest script importer (a line becomes trace events) and the qtest
 // peer (a line becomes events executed at once), so the two can never disagree.
+//
+// portrace's dialect adds one command QEMU does not know (QEMU answers it "FAIL Unknown
+// command"; the fidelity suite never sends it):
+//   nic_rx INDEX 0xHEXBYTES   a frame arrives from the network at the machine's NIC INDEX (the
+//                             machine's own NIC first, then each --nic in order, from 0) — a
+//                             NIC_RECEIVE event. INDEX is a qtest number (0..255); the frame is
+//                             1..65535 bytes as an even number of hex digits, "0x" optional.
+//                             The peer answers OK (stored), OK filtered (the NIC's address filter
+//                             dropped it) or FAIL <reason> (refused, or no such NIC).
+// e.g. "nic_rx 0 0xffffffffffff525400123456080600010800060400015254001234560a000202".
 #ifndef PORTRACE_TRACE_QTEST_COMMAND_H_
 #define PORTRACE_TRACE_QTEST_COMMAND_H_
 
@@ -35,7 +45,13 @@ enum class QtestOp {
   kClockStep,       // clock_step [NS]
   kClockSet,        // clock_set NS
   kNoIo,            // endianness, irq_intercept_in/out, set_irq_in, module_load
+  kNicReceive,      // nic_rx INDEX 0xHEXBYTES (portrace's extension)
 };
+
+// The command word of portrace's only qtest extension, and whether a command word is one of
+// portrace's extensions (which a real QEMU must never be sent).
+inline constexpr absl::string_view kNicReceiveCommand = "nic_rx";
+bool IsPortraceQtestExtension(absl::string_view command);
 
 struct QtestRequest {
   QtestOp op = QtestOp::kNoIo;
@@ -48,14 +64,16 @@ struct QtestRequest {
   uint64_t value = 0;
   bool has_value = false;  // kClockStep: an explicit NS was given
   uint8_t fill = 0;        // kMemset: the byte
+  uint32_t nic = 0;        // kNicReceive: the NIC index (value is the frame length)
   // kMemoryWrite/kMemoryWriteB64: the bytes the command supplies, at most `value` of them
-  // (QEMU zero-fills the rest).
+  // (QEMU zero-fills the rest). kNicReceive: the frame, exactly `value` bytes.
   std::string data;
   std::vector<std::string> words;  // all words, for kNoIo commands
 };
 
 // Parses one line (without its '\n'; a trailing '\r' is ignored). Lengths above
-// kMaxMemoryLength and ports above 0xffff are InvalidArgument.
+// kMaxMemoryLength, ports above 0xffff and nic_rx frames that are empty, longer than
+// kMaxNicFrameLength, odd or not hex, or name a NIC above kMaxNicIndex are InvalidArgument.
 absl::StatusOr<QtestRequest> ParseQtestLine(absl::string_view line);
 
 // Appends the trace events for `request` to `builder` (one event per request).
@@ -71,6 +89,7 @@ inline constexpr absl::string_view kMarkerPrefix = "# marker: ";
 // bytes, a clock value above INT64_MAX, an invalid width). MARKER events that are not FLAG_QTEST
 // become "# marker: <text>" comments (newlines escaped). An empty `write`/`b64write` payload is
 // printed as one zero byte ("0x00", "AA=="), since QEMU needs at least three characters of data.
+// NIC_RECEIVE is "nic_rx INDEX 0x<hex>" ("" for an empty frame).
 std::string FormatQtestLine(const EventView& event);
 
 }  // namespace portrace::trace

@@ -197,6 +197,75 @@ TEST(ParseQtestLineTest, BadLines) {
   }
 }
 
+// portrace's extension: nic_rx INDEX 0xHEXBYTES (a frame the network delivers to NIC INDEX).
+TEST(ParseQtestLineTest, NicReceiveGoodLines) {
+  const struct {
+    std::string line;
+    uint32_t nic;
+    std::string frame;
+  } cases[] = {
+      {"nic_rx 0 0xffffffffffff", 0, std::string(6, '\xff')},
+      {"nic_rx 1 ffffffffffff", 1, std::string(6, '\xff')},  // "0x" is optional
+      {"nic_rx 0x2 0XaBcD", 2, "\xab\xcd"},
+      {"nic_rx 010 0x00", 8, std::string(1, '\0')},  // qtest numbers: leading 0 is octal
+      {"nic_rx 255 0x01", 255, "\x01"},
+      {"nic_rx 0 0x0102 extra words", 0, "\x01\x02"},  // ignored, as QEMU ignores them
+      {"nic_rx 0 0x0102\r", 0, "\x01\x02"},
+      {absl::StrCat("nic_rx 3 0x", std::string(2 * kMaxNicFrameLength, 'e')), 3,
+       std::string(kMaxNicFrameLength, '\xee')},
+  };
+  for (const auto& c : cases) {
+    absl::StatusOr<QtestRequest> request = ParseQtestLine(c.line);
+    ASSERT_TRUE(request.ok()) << c.line.substr(0, 40) << ": " << request.status();
+    EXPECT_EQ(request->op, QtestOp::kNicReceive);
+    EXPECT_EQ(request->command, "nic_rx");
+    EXPECT_EQ(request->nic, c.nic) << c.line.substr(0, 40);
+    EXPECT_EQ(request->value, c.frame.size()) << c.line.substr(0, 40);
+    EXPECT_EQ(request->data, c.frame) << c.line.substr(0, 40);
+  }
+}
+
+TEST(ParseQtestLineTest, NicReceiveBadLines) {
+  const struct {
+    std::string line;
+    std::string message;
+  } cases[] = {
+      {"nic_rx", "nic_rx: missing argument"},
+      {"nic_rx 0", "nic_rx: missing argument"},
+      {"nic_rx 0 0x", "nic_rx: empty frame"},
+      {"nic_rx 0 ", "nic_rx: empty frame"},
+      {"nic_rx 0 0xabc", "nic_rx: odd number of hex digits (3) in the frame '0xabc'"},
+      {"nic_rx 0 f", "nic_rx: odd number of hex digits (1)"},
+      {"nic_rx 0 0x4g00", "nic_rx: bad hex digit at offset 3 of the frame '0x4g00'"},
+      {"nic_rx 0 zz", "nic_rx: bad hex digit at offset 0"},
+      {"nic_rx 0 0x00 0x11", ""},  // fine: the extra word is ignored (checked below)
+      {absl::StrCat("nic_rx 0 0x", std::string(2 * kMaxNicFrameLength + 2, 'a')),
+       "nic_rx: frame of 65536 bytes above the limit of 65535 bytes"},
+      {"nic_rx 256 0x00", "nic_rx: NIC index 256 above 255"},
+      {"nic_rx -1 0x00", "nic_rx: NIC index 18446744073709551615 above 255"},
+      {"nic_rx x 0x00", "nic_rx: bad number 'x'"},
+      {"nic_rx 0x 0x00", "nic_rx: bad number '0x'"},
+  };
+  for (const auto& c : cases) {
+    absl::StatusOr<QtestRequest> request = ParseQtestLine(c.line);
+    if (c.message.empty()) {
+      EXPECT_TRUE(request.ok()) << c.line << ": " << request.status();
+      continue;
+    }
+    EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.line.substr(0, 40) << ": " << request.status();
+    EXPECT_THAT(request.status().message(), HasSubstr(c.message)) << c.line.substr(0, 40);
+    EXPECT_LT(request.status().message().size(), 200u);
+  }
+}
+
+TEST(ParseQtestLineTest, OnlyNicReceiveIsAPortraceExtension) {
+  EXPECT_TRUE(IsPortraceQtestExtension("nic_rx"));
+  for (const char* command : {"outb", "write", "b64write", "clock_step", "endianness", "nic"}) {
+    EXPECT_FALSE(IsPortraceQtestExtension(command)) << command;
+  }
+}
+
 TEST(ParseQtestLineTest, LongGarbageWordIsCutShortInTheMessage) {
   const std::string garbage(1 << 20, 'z');
   absl::StatusOr<QtestRequest> request = ParseQtestLine(garbage);
@@ -252,6 +321,7 @@ TEST(AppendQtestEventsTest, OneEventPerRequest) {
       {"endianness", MARKER, 0, FLAG_QTEST, 0, 0, 0, "endianness"},
       {"set_irq_in /machine/ioapic  0 1", MARKER, 0, FLAG_QTEST, 0, 0, 0,
        "set_irq_in /machine/ioapic  0 1"},
+      {"nic_rx 2 0x0102ff", NIC_RECEIVE, 0, 0, 0, 3, 2, "\x01\x02\xff"},
   };
   for (const auto& c : cases) {
     EventBatch batch;
@@ -297,6 +367,8 @@ TEST(FormatQtestLineTest, LibqtestSpelling) {
       {"clock_set 1000", "clock_set 1000"},
       {"endianness", "endianness"},
       {"module_load accel tcg-i386", "module_load accel tcg-i386"},
+      {"nic_rx 0 0x0102ff", "nic_rx 0 0x0102ff"},
+      {"nic_rx 0x1 0102FF", "nic_rx 1 0x0102ff"},
   };
   for (const auto& c : cases) {
     EventBatch batch;
@@ -366,6 +438,8 @@ TEST(FormatQtestLineTest, ReparsesToTheSameEvent) {
   b.TimeAdvance(0);
   b.TimeSet(uint64_t{1} << 62);
   b.Marker("irq_intercept_in ioapic", FLAG_QTEST);
+  b.NicReceive(0, std::string("\x00", 1));
+  b.NicReceive(255, std::string(kMaxNicFrameLength, '\x81'));
   BatchCursor cursor(batch);
   while (!cursor.Done()) {
     const int index = cursor.index();
@@ -373,10 +447,10 @@ TEST(FormatQtestLineTest, ReparsesToTheSameEvent) {
     const std::string line = FormatQtestLine(event);
     EventBatch again;
     const EventView reparsed = OneEvent(line, &again);
-    EXPECT_EQ(again.op(0), batch.op(index)) << line;
-    EXPECT_EQ(reparsed.address, event.address) << line;
-    EXPECT_EQ(reparsed.value, event.value) << line;
-    EXPECT_EQ(reparsed.blob, event.blob) << line;
+    EXPECT_EQ(again.op(0), batch.op(index)) << line.substr(0, 40);
+    EXPECT_EQ(reparsed.address, event.address) << line.substr(0, 40);
+    EXPECT_EQ(reparsed.value, event.value) << line.substr(0, 40);
+    EXPECT_EQ(reparsed.blob, event.blob) << line.substr(0, 40);
   }
 }
 

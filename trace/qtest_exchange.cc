@@ -15,7 +15,12 @@ namespace portrace::trace {
 
 void AppendQtestExchange(absl::string_view line, absl::string_view reply, BatchBuilder& builder) {
   absl::StatusOr<QtestRequest> parsed = ParseQtestLine(line);
-  const bool refused = absl::StartsWith(reply, "FAIL") || absl::StartsWith(reply, "ERR");
+  const bool nic_rx = parsed.ok() && parsed->op == QtestOp::kNicReceive;
+  // A frame portrace's peer delivered arrived whatever the NIC did with it ("FAIL <nic> refused
+  // the frame: ..."); only a peer that does not know nic_rx (QEMU) leaves it undelivered.
+  const bool refused =
+      nic_rx ? absl::StartsWith(reply, "FAIL Unknown command") || absl::StartsWith(reply, "ERR")
+             : absl::StartsWith(reply, "FAIL") || absl::StartsWith(reply, "ERR");
   if (!parsed.ok() || refused || parsed->op == QtestOp::kClockStep ||
       parsed->op == QtestOp::kClockSet) {
     builder.Marker(line, FLAG_QTEST);
@@ -42,6 +47,8 @@ void AppendQtestExchange(absl::string_view line, absl::string_view reply, BatchB
     builder.MemoryReadRecorded(r.address, bytes, FLAG_BASE64);
   } else {
     AppendQtestEvents(r, builder);
+    // The peer's own words on an injected frame ("OK filtered", "FAIL ... refused ...").
+    if (nic_rx && !reply.empty() && reply != "OK") builder.Annotate("qtest-reply", reply);
   }
   // Keep the request's own spelling when libqtest's differs, as scripts do.
   EventBatch alone;
@@ -57,6 +64,7 @@ std::string FormatQtestReply(const EventView& e) {
     case MMIO_WRITE:
     case MEMORY_WRITE:
     case MEMORY_FILL:
+    case NIC_RECEIVE:  // portrace's peer adds " filtered" when the NIC's filter dropped it
       return "OK";
     case PORT_READ:
       return e.recorded() ? absl::StrFormat("OK 0x%04x", e.value) : "";

@@ -14,7 +14,9 @@ namespace portrace::trace {
 // Appends the events of `line` answered by `reply` ("" if the reply is unknown). Reads whose
 // reply carries a value get it recorded. Requests QEMU refused (FAIL/ERR), requests that do not
 // parse, and clock_step/clock_set (whose effect a log's timestamps already carry) become qtest
-// markers with the reply as annotation "qtest-reply". When libqtest would spell the request
+// markers with the reply as annotation "qtest-reply". portrace's nic_rx is a NIC_RECEIVE whatever
+// portrace's peer answered (a NIC refusing the frame still received it), keeping a reply other
+// than "OK" as "qtest-reply"; answered "FAIL Unknown command" (by QEMU) it is a marker too. When libqtest would spell the request
 // differently, the original line is kept as annotation "qtest".
 void AppendQtestExchange(absl::string_view line, absl::string_view reply, BatchBuilder& builder);
 

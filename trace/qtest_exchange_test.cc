@@ -54,5 +54,35 @@ TEST(QtestExchangeTest, RefusedAndClockRequestsBecomeMarkers) {
   }
 }
 
+// An injected frame is one whatever the NIC did with it; the peer's words are kept for the log.
+// Only QEMU, which does not know nic_rx, leaves it a marker.
+TEST(QtestExchangeTest, NicReceiveWhateverTheNicDid) {
+  const struct {
+    const char* reply;
+    EventKind kind;
+    const char* kept;  // the qtest-reply annotation, "" for none
+  } cases[] = {
+      {"OK", NIC_RECEIVE, ""},
+      {"", NIC_RECEIVE, ""},
+      {"OK filtered", NIC_RECEIVE, "OK filtered"},
+      {"FAIL ne2k_pci refused the frame: stopped (CR STP set)", NIC_RECEIVE,
+       "FAIL ne2k_pci refused the frame: stopped (CR STP set)"},
+      {"FAIL no NIC 0 (the machine has 0)", NIC_RECEIVE, "FAIL no NIC 0 (the machine has 0)"},
+      {"FAIL Unknown command 'nic_rx'", MARKER, "FAIL Unknown command 'nic_rx'"},
+  };
+  for (const auto& c : cases) {
+    EventBatch batch;
+    BatchBuilder builder(&batch);
+    AppendQtestExchange("nic_rx 0 0xffffffffffff", c.reply, builder);
+    ASSERT_EQ(batch.op_size(), 1) << c.reply;
+    EXPECT_EQ(OpKind(batch.op(0)), c.kind) << c.reply;
+    std::string kept;
+    for (const Annotation& note : batch.annotation()) {
+      if (note.key() == "qtest-reply") kept = note.text();
+    }
+    EXPECT_EQ(kept, c.kept) << c.reply;
+  }
+}
+
 }  // namespace
 }  // namespace portrace::trace

@@ -2,6 +2,7 @@
 // and blank lines allowed) into event batches, streaming; QtestScriptWriter turns events back
 // into a script. A script's reads carry no recorded values. A comment "# marker: TEXT" is a
 // MARKER event (a resume point, say) — the writer's form for markers QEMU has no command for.
+// NIC_RECEIVE events are portrace's "nic_rx INDEX 0xHEX" lines (qtest_command.h).
 //
 // Round trip: when the writer's rendering of an event differs from the line it came from
 // (leading zeros, octal, odd-length write data, ...), the reader keeps the original line as the

@@ -244,8 +244,14 @@ bool Ne2000Core::RingFull() const {
   return avail < static_cast<int>(kMaxEthFrame + 4);
 }
 
-bool Ne2000Core::Receive(absl::Span<const uint8_t> frame) {
-  if ((cmd_ & kCrStop) || RingFull() || frame.size() > kMaxFrame) return false;
+sim::RxResult Ne2000Core::ReceiveFrame(absl::Span<const uint8_t> frame) {
+  if (frame.size() > kMaxFrame) return sim::RxResult::Refused("frame longer than 65531 bytes");
+  if (cmd_ & kCrStop) return sim::RxResult::Refused("stopped (CR STP set)");
+  if (stop_ <= start_) return sim::RxResult::Refused("no receive ring (PSTOP not above PSTART)");
+  if (RingFull()) {
+    Publish("rx-overflow", frame.size(), "");
+    return sim::RxResult::Refused("receive ring full (less than 1518 bytes from CURR to BNRY)");
+  }
   static constexpr uint8_t kBroadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   uint8_t padded[kMinFrame] = {};
   if (frame.size() < kMinFrame) {
@@ -266,7 +272,7 @@ bool Ne2000Core::Receive(absl::Span<const uint8_t> frame) {
     }
     if (!accept) {
       Publish("rx-filtered", frame.size(), "");
-      return true;
+      return sim::RxResult::Filtered();
     }
   }
   uint32_t size = static_cast<uint32_t>(frame.size());
@@ -296,7 +302,7 @@ bool Ne2000Core::Receive(absl::Span<const uint8_t> frame) {
   isr_ |= kIsrRx;
   UpdateIrq();
   Publish("rx", frame.size(), "");
-  return true;
+  return sim::RxResult::Stored();
 }
 
 void Ne2000Core::UpdateIrq() {

@@ -40,13 +40,16 @@
 // the count already used up) publishes "data-idle", value = width, text "read" (the read still
 // transfers) or "write" (dropped).
 //
-// Receive(frame) is the wire side: as QEMU's ne2000_receive — refused (false) while CR STP is set
-// or the ring (PSTART..PSTOP, CURR vs BNRY) has room for less than 1518 bytes; frames failing the
-// address filter (RCR PRO/AB/AM, MAR hash, unicast against PROM bytes 0,2,..,10) are accepted and
-// dropped; short frames are padded to 60; a 4-byte header (RSR, next page, length incl. header)
-// precedes the data at CURR, the data wraps from PSTOP to PSTART, CURR moves past it (rounded up
-// to a page, with 4 bytes for the CRC QEMU never writes) and ISR PRX is set. Like QEMU no ISR OVW
-// is ever raised: a full ring refuses the frame. Event "rx", value = length.
+// ReceiveFrame(frame) is the wire side (replay's injected frames, tests): as QEMU's
+// ne2000_receive — refused while CR STP is set, while PSTOP is not above PSTART, or while the
+// ring (PSTART..PSTOP, CURR vs BNRY) has room for less than 1518 bytes; frames failing the
+// address filter (RCR PRO/AB/AM, MAR hash, unicast against PROM bytes 0,2,..,10) are taken and
+// dropped (event "rx-filtered", value = padded length); short frames are padded to 60; a 4-byte
+// header (RSR, next page, length incl. header) precedes the data at CURR, the data wraps from
+// PSTOP to PSTART, CURR moves past it (rounded up to a page, with 4 bytes for the CRC QEMU never
+// writes) and ISR PRX is set. Event "rx", value = length. Like QEMU no ISR OVW is ever raised: a
+// full ring refuses the frame, publishing "rx-overflow" (value = length) so that rules see the
+// lost frame (QEMU's network layer would queue it; a replayed capture has no queue).
 //
 // The interrupt output is (ISR & IMR & 0x7f) != 0, reported through the callback on every
 // update. Not thread-safe.
@@ -61,6 +64,7 @@
 #include "absl/types/span.h"
 #include "sim/access_rules.h"
 #include "sim/device_event.h"
+#include "sim/frame_receiver.h"
 #include "sim/io_region.h"
 
 namespace portrace::devices {
@@ -85,9 +89,11 @@ class Ne2000Core : public sim::IoRegion {
 
   // QEMU's ne2000_reset (also what the reset port does).
   void Reset();
-  // Delivers a frame from the wire. False when the NIC refuses it now (stopped, ring full or a
-  // frame longer than kMaxFrame); true when it was taken (stored, or dropped by the filter).
-  bool Receive(absl::Span<const uint8_t> frame);
+  // Delivers a frame from the wire: stored, filtered, or refused now (stopped, no ring, ring
+  // full, a frame longer than kMaxFrame) with the reason.
+  sim::RxResult ReceiveFrame(absl::Span<const uint8_t> frame);
+  // ReceiveFrame(frame).taken(): true when stored or dropped by the filter.
+  bool Receive(absl::Span<const uint8_t> frame) { return ReceiveFrame(frame).taken(); }
 
   bool irq_level() const { return irq_level_; }
 

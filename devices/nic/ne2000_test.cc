@@ -1,6 +1,8 @@
 #include "devices/nic/ne2000.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -233,6 +235,70 @@ TEST_F(Ne2000Test, ReceiveFilterAndRefusal) {
   Ne2000Core stopped("ne2k", kMac, nullptr, nullptr);
   stopped.Write(0x00, 1, 0x21);
   EXPECT_FALSE(stopped.Receive(std::vector<uint8_t>(60, 0xff)));
+}
+
+// What ReceiveFrame says to each kind of frame, and the events the core publishes.
+TEST(Ne2000ReceiveTest, ReceiveFrameOutcomesAndReasons) {
+  using Outcome = sim::RxResult::Outcome;
+  // Ring at pages 0x46-0x80, BNRY 0x46, CURR 0x47, started, RCR as given.
+  const auto start_ring = [](Ne2000Core& core, uint8_t rcr) {
+    const uint8_t writes[][2] = {{0x00, 0x21}, {0x0e, 0x48}, {0x01, 0x46},
+                                 {0x02, 0x80}, {0x03, 0x46}, {0x0c, rcr},
+                                 {0x00, 0x61}, {0x07, 0x47}, {0x00, 0x22}};
+    for (const auto& w : writes) core.Write(w[0], 1, w[1]);
+  };
+  std::vector<uint8_t> own(kMac.begin(), kMac.end());
+  own.resize(60, 0);
+  std::vector<uint8_t> other = own;
+  other[5] = 0x57;
+  const struct {
+    const char* name;
+    std::function<void(Ne2000Core&)> setup;
+    std::vector<uint8_t> frame;
+    Outcome outcome;
+    std::string reason;
+    std::string event;  // the core's event, "" for none
+  } cases[] = {
+      {"power-on: no ring", [](Ne2000Core&) {}, own, Outcome::kRefused,
+       "no receive ring (PSTOP not above PSTART)", ""},
+      {"stopped", [](Ne2000Core& core) { core.Write(0x00, 1, 0x21); }, own, Outcome::kRefused,
+       "stopped (CR STP set)", ""},
+      {"stored", [&](Ne2000Core& core) { start_ring(core, 0x00); }, own, Outcome::kStored, "",
+       "rx"},
+      {"filtered", [&](Ne2000Core& core) { start_ring(core, 0x00); }, other, Outcome::kFiltered, "",
+       "rx-filtered"},
+      {"too long", [&](Ne2000Core& core) { start_ring(core, 0x10); },
+       std::vector<uint8_t>(Ne2000Core::kMaxFrame + 1, 0), Outcome::kRefused,
+       "frame longer than 65531 bytes", ""},
+      {"ring full",
+       [&](Ne2000Core& core) {
+         start_ring(core, 0x10);
+         core.Write(0x00, 1, 0x21);
+         core.Write(0x03, 1, 0x4a);  // BNRY three pages past CURR 0x47: 768 bytes free
+         core.Write(0x00, 1, 0x22);
+       },
+       own, Outcome::kRefused, "receive ring full (less than 1518 bytes from CURR to BNRY)",
+       "rx-overflow"},
+  };
+  for (const auto& c : cases) {
+    sim::DeviceEventBus bus;
+    EventLog log;
+    Ne2000Core core("ne2k", kMac, &bus, nullptr);
+    c.setup(core);
+    bus.set_sink(&log);  // the events of the frame only
+    const sim::RxResult result = core.ReceiveFrame(c.frame);
+    EXPECT_EQ(result.outcome, c.outcome) << c.name;
+    EXPECT_EQ(result.reason, c.reason) << c.name;
+    EXPECT_EQ(result.taken(), c.outcome != Outcome::kRefused) << c.name;
+    EXPECT_EQ(core.Receive(c.frame), result.taken()) << c.name;
+    if (c.event.empty()) {
+      EXPECT_TRUE(log.events.empty()) << c.name;
+    } else {
+      ASSERT_FALSE(log.events.empty()) << c.name;
+      EXPECT_EQ(log.events[0].kind, c.event) << c.name;
+      EXPECT_EQ(log.events[0].value, c.frame.size()) << c.name;
+    }
+  }
 }
 
 TEST_F(Ne2000Test, RingFillsThenRefusesAndWraps) {

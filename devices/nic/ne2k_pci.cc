@@ -49,6 +49,11 @@ absl::StatusOr<std::unique_ptr<Ne2kPci>> Ne2kPci::Create(const NicOptions& optio
   return nic;
 }
 
+sim::RxResult Ne2kPci::ReceiveFrame(absl::Span<const uint8_t> frame) {
+  if (removed()) return sim::RxResult::Refused("unplugged");
+  return core_->ReceiveFrame(frame);
+}
+
 void Ne2kPci::SetIntx(bool level) {
   if (machine_ == nullptr || !router_ || devfn() < 0) return;
   const int line = level ? router_(devfn(), 1) : -1;

@@ -8,7 +8,9 @@
 // PIIX3's PIRQ registers: slot + pin picks PIRQA-D, its byte names the ISA IRQ unless bit 7 is
 // set); the function drives the routed line under its own name, and moves its level to the new
 // line at its next interrupt update after the guest reprograms the route (QEMU moves it at once).
-// Not thread-safe.
+//
+// As a FrameReceiver it hands frames to the core, and refuses them once unplugged (removed from
+// the bus by the Xen platform device). Not thread-safe.
 #ifndef PORTRACE_DEVICES_NIC_NE2K_PCI_H_
 #define PORTRACE_DEVICES_NIC_NE2K_PCI_H_
 
@@ -20,6 +22,7 @@
 #include "devices/nic/ne2000.h"
 #include "devices/nic/nic_options.h"
 #include "devices/pci/pci_function.h"
+#include "sim/frame_receiver.h"
 #include "sim/machine.h"
 
 namespace portrace::devices {
@@ -28,7 +31,7 @@ namespace portrace::devices {
 // its route is disabled.
 using IntxRouter = std::function<int(int devfn, int pin)>;
 
-class Ne2kPci : public PciFunction {
+class Ne2kPci : public PciFunction, public sim::FrameReceiver {
  public:
   // `machine` (events and IRQ lines) may be null, as may `router` (no interrupt delivery).
   static absl::StatusOr<std::unique_ptr<Ne2kPci>> Create(const NicOptions& options,
@@ -36,6 +39,7 @@ class Ne2kPci : public PciFunction {
                                                          IntxRouter router = nullptr);
   const NicOptions& options() const { return options_; }
   Ne2000Core& core() { return *core_; }
+  sim::RxResult ReceiveFrame(absl::Span<const uint8_t> frame) override;
 
  private:
   Ne2kPci(const NicOptions& options, sim::Machine* machine, IntxRouter router);

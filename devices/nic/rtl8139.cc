@@ -472,17 +472,21 @@ void Rtl8139::Transmit() {
   curr_tx_desc_ = (curr_tx_desc_ + 1) % 4;
 }
 
-bool Rtl8139::Receive(absl::Span<const uint8_t> frame) {
-  const bool taken = DoReceive(frame);
+sim::RxResult Rtl8139::ReceiveFrame(absl::Span<const uint8_t> frame) {
+  if (removed()) return sim::RxResult::Refused("unplugged");
+  const sim::RxResult result = DoReceive(frame);
   UpdateIrq();
-  return taken;
+  return result;
 }
 
-bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
-  if (receive_disabled_ || !clock_enabled_ || !(cmd_ & kCrRxEnable) || cplus_ ||
-      frame.size() > kMaxFrame) {
-    return false;
+sim::RxResult Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
+  if (frame.size() > kMaxFrame) return sim::RxResult::Refused("frame longer than 65531 bytes");
+  if (receive_disabled_) {
+    return sim::RxResult::Refused("receive disabled after a ring overflow (until CAPR is written)");
   }
+  if (!clock_enabled_) return sim::RxResult::Refused("clock stopped (HltClk)");
+  if (!(cmd_ & kCrRxEnable)) return sim::RxResult::Refused("receiver off (CR RE clear)");
+  if (cplus_) return sim::RxResult::Refused("C+ mode (descriptor receive not modelled)");
   static constexpr uint8_t kBroadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
   uint8_t padded[kMinFrame] = {};
   if (frame.size() < kMinFrame) {
@@ -508,7 +512,7 @@ bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
     }
     if (!accept) {
       Publish("rx-filtered", frame.size(), "");
-      return true;
+      return sim::RxResult::Filtered();
     }
   }
   const uint32_t size = static_cast<uint32_t>(frame.size());
@@ -518,7 +522,7 @@ bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
     ++rx_missed_;
     receive_disabled_ = true;
     Publish("rx-overflow", size, "");
-    return false;
+    return sim::RxResult::Refused("receive ring full (ISR RxOverflow)");
   }
   header |= kRxOk | (size + 4) << 16;
   const uint8_t head[4] = {static_cast<uint8_t>(header), static_cast<uint8_t>(header >> 8),
@@ -532,7 +536,7 @@ bool Rtl8139::DoReceive(absl::Span<const uint8_t> frame) {
   rx_buf_addr_ = ((rx_buf_addr_ + 3) & ~3u) & (rx_buffer_size_ - 1);
   intr_status_ |= kIsrRxOk;
   Publish("rx", size, "");
-  return true;
+  return sim::RxResult::Stored();
 }
 
 void Rtl8139::WriteRing(const uint8_t* data, uint32_t size) {

@@ -40,14 +40,17 @@
 // length). A CR write that turns RE on publishes "rx-enable", value = RBSTART. A TSD write
 // (outside C+ mode) to a descriptor whose OWN bit is clear, i.e. whose earlier frame is still
 // queued and unsent (not the current descriptor, or TE off), publishes "tsd-pending", value =
-// descriptor << 16 | the pending size; the write replaces the queued frame. Receive(frame), used by
-// tests and loopback, is QEMU's ring receive: the RCR filter (AAP takes every frame without a
-// header flag; otherwise AB, AM with the MAR hash and APM take theirs and set their flag),
-// padding to 60 bytes, a 4-byte header (ROK, flags, length + 4), the data and the CRC-32 written
-// by DMA at RBSTART + CBR (wrapping at the ring end unless RCR WRAP), CBR rounded up to 4. No
-// room (fewer than 8 + length bytes between CBR and CAPR) sets ISR RxOverflow, counts MPC and
-// refuses every frame, uncounted, until the next CAPR write (QEMU's receive_disabled). INTA# is
-// ISR & IMR != 0, routed as in ne2k_pci.h.
+// descriptor << 16 | the pending size; the write replaces the queued frame. ReceiveFrame(frame)
+// (the FrameReceiver side: replay's injected frames, tests) and loopback are QEMU's ring receive:
+// the RCR filter (AAP takes every frame without a header flag; otherwise AB, AM with the MAR hash
+// and APM take theirs and set their flag), padding to 60 bytes, a 4-byte header (ROK, flags, length
+// + 4), the data and the CRC-32 written by DMA at RBSTART + CBR (wrapping at the ring end unless
+// RCR WRAP), CBR rounded up to 4. No room (fewer than 8 + length bytes between CBR and CAPR) sets
+// ISR RxOverflow, counts MPC and refuses every frame, uncounted, until the next CAPR write (QEMU's
+// receive_disabled). Frames are refused too while RE is off, the clock is stopped (HltClk), in C+
+// mode, above kMaxFrame, and once the function is unplugged; each refusal gives its reason.
+// Filtered frames publish "rx-filtered", stored ones "rx" (value = length). INTA# is ISR & IMR !=
+// 0, routed as in ne2k_pci.h.
 //
 // DMA needs bus mastering (PCI command bit 2): without it the ring writes are dropped (as QEMU
 // drops them) and transmit reads zeros (QEMU's value is not observable through qtest).
@@ -68,13 +71,14 @@
 #include "devices/nic/ne2k_pci.h"
 #include "devices/nic/nic_options.h"
 #include "devices/pci/pci_function.h"
+#include "sim/frame_receiver.h"
 #include "sim/io_region.h"
 #include "sim/machine.h"
 #include "sim/virtual_clock.h"
 
 namespace portrace::devices {
 
-class Rtl8139 : public PciFunction {
+class Rtl8139 : public PciFunction, public sim::FrameReceiver {
  public:
   static constexpr size_t kMaxFrame = 0xffff - 4;
 
@@ -84,9 +88,11 @@ class Rtl8139 : public PciFunction {
                                                          IntxRouter router = nullptr);
   ~Rtl8139() override;
 
-  // A frame from the wire. False when refused now (receiver off, clock stopped, C+ mode, ring
-  // full, longer than kMaxFrame); true when taken (stored, or dropped by the filter).
-  bool Receive(absl::Span<const uint8_t> frame);
+  // A frame from the wire: stored, filtered, or refused now (receiver off, clock stopped, C+
+  // mode, ring full or receive disabled after an overflow, longer than kMaxFrame, unplugged).
+  sim::RxResult ReceiveFrame(absl::Span<const uint8_t> frame) override;
+  // ReceiveFrame(frame).taken().
+  bool Receive(absl::Span<const uint8_t> frame) { return ReceiveFrame(frame).taken(); }
   bool irq_level() const { return irq_level_; }
 
  private:
@@ -123,7 +129,7 @@ class Rtl8139 : public PciFunction {
   uint32_t Tctr() const;
   void ScheduleTimer();
   void Transmit();
-  bool DoReceive(absl::Span<const uint8_t> frame);
+  sim::RxResult DoReceive(absl::Span<const uint8_t> frame);
   void WriteRing(const uint8_t* data, uint32_t size);
   void UpdateIrq();
   void SetIntx(bool level);

@@ -261,6 +261,43 @@ TEST_F(Rtl8139Test, ReceiveOverflowAndFilter) {
   EXPECT_EQ(In(0x37, 1) & 1, 1u);
 }
 
+// ReceiveFrame's reasons for refusing, in the order the RTL8139 checks them.
+TEST_F(Rtl8139Test, ReceiveFrameRefusalReasons) {
+  Rtl8139* nic = nullptr;
+  for (const auto& d : m_->devices()) {
+    if (auto* r = dynamic_cast<Rtl8139*>(d.get())) nic = r;
+  }
+  ASSERT_NE(nic, nullptr);
+  std::vector<uint8_t> frame = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  frame.resize(1500, 0x22);
+  using Outcome = sim::RxResult::Outcome;
+  EXPECT_EQ(nic->ReceiveFrame(frame).reason, "receiver off (CR RE clear)");
+  EXPECT_EQ(nic->ReceiveFrame(std::vector<uint8_t>(Rtl8139::kMaxFrame + 1, 0)).reason,
+            "frame longer than 65531 bytes");
+  Out(0x30, 4, 0x100000);
+  Out(0x37, 1, 0x08);
+  Out(0x44, 4, 0x02);  // APM, 8 KiB ring
+  Out(0x5b, 1, 'H');   // HltClk: clock stopped
+  EXPECT_EQ(nic->ReceiveFrame(frame).reason, "clock stopped (HltClk)");
+  Out(0x5b, 1, 'R');
+  EXPECT_EQ(nic->ReceiveFrame(frame).outcome, Outcome::kStored);
+  std::vector<uint8_t> other = frame;
+  other[5] = 0x57;
+  EXPECT_EQ(nic->ReceiveFrame(other).outcome, Outcome::kFiltered);
+  sim::RxResult result;
+  while ((result = nic->ReceiveFrame(frame)).outcome == Outcome::kStored) {
+  }
+  EXPECT_EQ(result.reason, "receive ring full (ISR RxOverflow)");
+  EXPECT_EQ(nic->ReceiveFrame(frame).reason,
+            "receive disabled after a ring overflow (until CAPR is written)");
+  Out(0x38, 2, In(0x3a, 2) - 0x10);  // the driver consumes the ring
+  EXPECT_EQ(nic->ReceiveFrame(frame).outcome, Outcome::kStored);
+  // The Xen platform device's unplug (here: the PCI function removed) ends reception.
+  ASSERT_TRUE(sim::PciBusOf(*m_)->Remove(nic->devfn()).ok());
+  EXPECT_EQ(nic->ReceiveFrame(frame).reason, "unplugged");
+  EXPECT_FALSE(nic->Receive(frame));
+}
+
 TEST_F(Rtl8139Test, TimerCountsVirtualTimeAndInterrupts) {
   Out(0x48, 4, 0);
   m_->clock().Advance(1000000);  // 1 ms = 33000 ticks

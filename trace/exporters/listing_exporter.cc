@@ -33,6 +33,10 @@ class ListingWriter : public BatchWriter {
         text = absl::StrCat("marker: ", absl::CHexEscape(e.blob));
       } else if (e.kind == MEMORY_WRITE) {
         text = absl::StrFormat("write 0x%x 0x%x (%u bytes given)", e.address, e.value, e.blob.size());
+      } else if (e.kind == NIC_RECEIVE) {
+        text = absl::StrFormat("nic_rx %u (%u bytes) 0x%s%s", e.aux, e.value,
+                               absl::BytesToHexString(e.blob.substr(0, 32)),
+                               e.blob.size() > 32 ? "..." : "");
       } else {
         text = FormatQtestLine(e);
         if (text.empty()) text = std::string(EventKindName(e.kind));
