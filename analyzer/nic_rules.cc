@@ -51,6 +51,14 @@ class NicRule : public Rule {
                                         : "ISR RxOverflow, MPC counted; no frame is taken "
                                           "until CAPR is written"),
                  d.device);
+      } else if (d.kind == "eeprom-command") {
+        EepromCommand(d, out);
+      } else if (d.kind == "eeprom-read-aborted") {
+        out.Emit("nic.eeprom-read-aborted",
+                 absl::StrFormat("%s: 93C46 chip select dropped after %u of a READ's 16 data bits "
+                                 "(the word read so far is incomplete)",
+                                 d.device, d.value),
+                 d.device);
       } else if (d.kind == "tsd-pending") {
         out.Emit("nic.tx-descriptor-reused",
                  absl::StrFormat("%s: TSD%u rewritten while its OWN bit is clear: the %u-byte "
@@ -70,13 +78,27 @@ class NicRule : public Rule {
   }
 
  private:
+  // WRITE, ERASE, ERAL and WRAL change nothing: QEMU's 93C46 (and so portrace's) is read-only, and
+  // real parts also ignore them until EWEN.
+  static void EepromCommand(const sim::DeviceEvent& d, FindingEmitter& out) {
+    const uint64_t opcode = (d.value >> 6) & 3, extended = (d.value >> 4) & 3;
+    const bool writes =
+        opcode == 1 || opcode == 3 || (opcode == 0 && (extended == 1 || extended == 2));
+    if (!writes) return;
+    out.Emit("nic.eeprom-write-ignored",
+             absl::StrFormat("%s: 93C46 %s: QEMU's EEPROM is read-only, the contents do not "
+                             "change",
+                             d.device, d.text),
+             d.device);
+  }
+
   static void TxLength(const sim::DeviceEvent& d, FindingEmitter& out) {
     if (d.value >= kMinFrame && d.value <= kMaxFrame) return;
     const bool runt = d.value < kMinFrame;
     out.Emit("nic.tx-bad-length",
              absl::StrFormat("%s: %s%s frame of %u bytes (%s)", d.device,
-                             d.kind == "tx-loopback" ? "loopback " : "",
-                             runt ? "runt" : "oversize", d.value,
+                             d.kind == "tx-loopback" ? "loopback " : "", runt ? "runt" : "oversize",
+                             d.value,
                              runt ? "below the Ethernet minimum of 60 without FCS: the driver "
                                     "must pad it"
                                   : "above the 1514-byte Ethernet maximum without FCS"),
@@ -90,14 +112,16 @@ class NicRule : public Rule {
     const char* key;
     if (pstart >= pstop) {
       key = "-order";
-      problem = absl::StrFormat("PSTART 0x%02x is not below PSTOP 0x%02x: the ring is empty "
-                                "and every frame is refused",
-                                pstart, pstop);
+      problem = absl::StrFormat(
+          "PSTART 0x%02x is not below PSTOP 0x%02x: the ring is empty "
+          "and every frame is refused",
+          pstart, pstop);
     } else if (bnry < pstart || bnry >= pstop || curr < pstart || curr >= pstop) {
       key = "-pointers";
-      problem = absl::StrFormat("BNRY 0x%02x / CURR 0x%02x not both in the ring [0x%02x, "
-                                "0x%02x)",
-                                bnry, curr, pstart, pstop);
+      problem = absl::StrFormat(
+          "BNRY 0x%02x / CURR 0x%02x not both in the ring [0x%02x, "
+          "0x%02x)",
+          bnry, curr, pstart, pstop);
     } else {
       return;
     }

@@ -10,7 +10,7 @@ namespace portrace::analyzer {
 namespace {
 
 TEST(NicRulesTest, EachTraceGivesExactlyItsExpectedFindings) {
-  CheckRuleTraces("testdata/nic/rules/", "nic.", 14);
+  CheckRuleTraces("testdata/nic/rules/", "nic.", 18);
 }
 
 // The nic ids and their default severities.
@@ -19,6 +19,8 @@ TEST(NicRulesTest, CatalogueSeverities) {
     const char* id;
     Severity severity;
   } cases[] = {
+      {"nic.eeprom-read-aborted", Severity::kInfo},
+      {"nic.eeprom-write-ignored", Severity::kWarning},
       {"nic.remote-dma-outside-transfer", Severity::kWarning},
       {"nic.ring-bounds-invalid", Severity::kWarning},
       {"nic.rx-ring-overflow", Severity::kWarning},

@@ -8,12 +8,14 @@
 // rising edge; after 16 bits the chip waits for a new start bit without needing CS to drop (as
 // QEMU does for the FreeBSD drivers). WRITE (01) and the extended commands (EWEN, EWDS, ERAL,
 // WRAL) are accepted and do nothing: the contents are read-only, as in QEMU. Dropping CS ends any
-// command; DO reads 0 while CS is low. Not thread-safe.
+// command; DO reads 0 while CS is low. SetWires reports what a driver author would want to know:
+// each command decoded, and CS dropped in the middle of a READ's 16 data bits. Not thread-safe.
 #ifndef PORTRACE_DEVICES_NIC_EEPROM93C46_H_
 #define PORTRACE_DEVICES_NIC_EEPROM93C46_H_
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 namespace portrace::devices {
 
@@ -23,14 +25,25 @@ class Eeprom93c46 {
 
   explicit Eeprom93c46(const std::array<uint16_t, kWords>& contents) : contents_(contents) {}
 
-  // The wires after a guest write.
-  void SetWires(bool cs, bool sk, bool di);
+  struct Signal {
+    enum Kind { kNone, kCommand, kReadAborted } kind = kNone;
+    // kCommand: the 8 bits after the start bit (opcode << 6 | address; for opcode 00 the top
+    // address bits name EWDS 00, WRAL 01, ERAL 10, EWEN 11). kReadAborted: data bits clocked out
+    // before CS dropped (0-15).
+    uint16_t value = 0;
+  };
+
+  // The wires after a guest write; what the write completed, if anything.
+  Signal SetWires(bool cs, bool sk, bool di);
+
+  // "READ 0x05", "WRITE 0x3f", "EWEN", ... for a kCommand value.
+  static std::string CommandName(uint16_t command);
   bool data_out() const { return cs_ && do_; }
   uint16_t word(int address) const { return contents_[address & (kWords - 1)]; }
 
  private:
   enum class Mode { kNone, kAwaitStart, kCommand, kRead };
-  void Clock();
+  Signal Clock();
 
   std::array<uint16_t, kWords> contents_;
   Mode mode_ = Mode::kNone;

@@ -361,7 +361,13 @@ void Rtl8139::WriteCfg9346(uint8_t value) {
   value = static_cast<uint8_t>(SetMasked(value, 0x31, cfg9346_));
   const uint8_t mode = value & 0xc0;
   if (mode == 0x80) {
-    eeprom_.SetWires(value & 0x08, value & 0x04, value & 0x02);
+    const Eeprom93c46::Signal signal =
+        eeprom_.SetWires(value & 0x08, value & 0x04, value & 0x02);
+    if (signal.kind == Eeprom93c46::Signal::kCommand) {
+      Publish("eeprom-command", signal.value, Eeprom93c46::CommandName(signal.value));
+    } else if (signal.kind == Eeprom93c46::Signal::kReadAborted) {
+      Publish("eeprom-read-aborted", signal.value, "");
+    }
   } else if (mode == 0x40) {
     value = 0;
     Reset();

@@ -49,8 +49,10 @@
 // ISR RxOverflow, counts MPC and refuses every frame, uncounted, until the next CAPR write (QEMU's
 // receive_disabled). Frames are refused too while RE is off, the clock is stopped (HltClk), in C+
 // mode, above kMaxFrame, and once the function is unplugged; each refusal gives its reason.
-// Filtered frames publish "rx-filtered", stored ones "rx" (value = length). INTA# is ISR & IMR !=
-// 0, routed as in ne2k_pci.h.
+// Filtered frames publish "rx-filtered", stored ones "rx" (value = length). The 93C46 bit-banged
+// through 9346CR publishes "eeprom-command" (value = the 8 command bits, text "READ 0x05", "EWEN",
+// ...) and "eeprom-read-aborted" (value = data bits clocked out when CS dropped). INTA# is
+// ISR & IMR != 0, routed as in ne2k_pci.h.
 //
 // DMA needs bus mastering (PCI command bit 2): without it the ring writes are dropped (as QEMU
 // drops them) and transmit reads zeros (QEMU's value is not observable through qtest).
