@@ -9,17 +9,48 @@ namespace portrace::analyzer {
 Analyzer::Analyzer(std::vector<std::unique_ptr<Rule>> rules, AnalyzerOptions options)
     : rules_(std::move(rules)), options_(options) {}
 
+void Analyzer::RecentEvent::Set(const sim::ReplayedEvent& replayed) {
+  index = replayed.index;
+  t_ns = replayed.t_ns;
+  event = replayed.event;
+  blob.assign(replayed.event.blob.data(), replayed.event.blob.size());
+  event.blob = blob;
+  mapping.assign(replayed.mapping.data(), replayed.mapping.size());
+  model_value = replayed.model_value;
+  diverged = replayed.diverged;
+}
+
+ContextLine Analyzer::RecentEvent::Describe() const {
+  sim::ReplayedEvent replayed;
+  replayed.index = index;
+  replayed.t_ns = t_ns;
+  replayed.event = event;
+  replayed.mapping = mapping;
+  replayed.model_value = model_value;
+  replayed.diverged = diverged;
+  return ContextLine{index, t_ns, DescribeEvent(replayed)};
+}
+
 void Analyzer::OnEvent(const sim::ReplayedEvent& event) {
-  ContextLine line{event.index, event.t_ns, DescribeEvent(event)};
   // Feed the findings waiting for their after-context.
-  size_t kept = 0;
-  for (auto& [index, wanted] : pending_) {
-    findings_[index].context.push_back(line);
-    if (--wanted > 0) pending_[kept++] = {index, wanted};
+  if (!pending_.empty()) {
+    const ContextLine line{event.index, event.t_ns, DescribeEvent(event)};
+    size_t kept = 0;
+    for (auto& [index, wanted] : pending_) {
+      findings_[index].context.push_back(line);
+      if (--wanted > 0) pending_[kept++] = {index, wanted};
+    }
+    pending_.resize(kept);
   }
-  pending_.resize(kept);
-  recent_.push_back(std::move(line));
-  while (recent_.size() > static_cast<size_t>(options_.context_before) + 1) recent_.pop_front();
+  if (ring_.empty()) ring_.resize(static_cast<size_t>(std::max(options_.context_before, 0)) + 1);
+  size_t slot;
+  if (ring_size_ < ring_.size()) {
+    slot = (ring_start_ + ring_size_++) % ring_.size();
+  } else {
+    slot = ring_start_;
+    ring_start_ = (ring_start_ + 1) % ring_.size();
+  }
+  ring_[slot].Set(event);
   current_event_ = event.index;
   current_t_ns_ = event.t_ns;
   for (const std::unique_ptr<Rule>& rule : rules_) rule->OnEvent(event, *this);
@@ -68,17 +99,19 @@ void Analyzer::EmitAt(absl::string_view id, uint64_t event, uint64_t t_ns, std::
   // Context: the recent events up to and including the subject (when it is still in the window).
   int after_wanted = options_.context_after;
   if (event == current_event_) {
-    finding.context.assign(recent_.begin(), recent_.end());
+    for (size_t i = 0; i < ring_size_; ++i) finding.context.push_back(Recent(i).Describe());
   } else {
-    for (const ContextLine& line : recent_) {
-      if (line.event + options_.context_before >= event && line.event <= event) {
-        finding.context.push_back(line);
+    for (size_t i = 0; i < ring_size_; ++i) {
+      const RecentEvent& line = Recent(i);
+      if (line.index + options_.context_before >= event && line.index <= event) {
+        finding.context.push_back(line.Describe());
       }
     }
     // Events after an earlier subject that are already in the window.
-    for (const ContextLine& line : recent_) {
-      if (line.event > event && line.event <= event + after_wanted) {
-        finding.context.push_back(line);
+    for (size_t i = 0; i < ring_size_; ++i) {
+      const RecentEvent& line = Recent(i);
+      if (line.index > event && line.index <= event + after_wanted) {
+        finding.context.push_back(line.Describe());
       }
     }
     after_wanted = 0;  // later events are not adjacent to an earlier subject

@@ -8,8 +8,8 @@
 #ifndef PORTRACE_ANALYZER_ANALYZER_H_
 #define PORTRACE_ANALYZER_ANALYZER_H_
 
+#include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -58,10 +58,30 @@ class Analyzer : public sim::ReplayObserver, private FindingEmitter {
   void EmitAt(absl::string_view id, uint64_t event, uint64_t t_ns, std::string message,
               std::string key) override;
 
+  // An observed event, kept undescribed (formatting every event would cost more than replaying
+  // it): only the events a finding takes as context are described.
+  struct RecentEvent {
+    uint64_t index = 0;
+    uint64_t t_ns = 0;
+    trace::EventView event;  // its blob is `blob`
+    std::string blob;
+    std::string mapping;
+    uint64_t model_value = 0;
+    bool diverged = false;
+
+    void Set(const sim::ReplayedEvent& replayed);
+    ContextLine Describe() const;
+  };
+  // The `i`th of the recent events, oldest first.
+  const RecentEvent& Recent(size_t i) const { return ring_[(ring_start_ + i) % ring_.size()]; }
+
   std::vector<std::unique_ptr<Rule>> rules_;
   AnalyzerOptions options_;
-  // The event being observed, and the last context_before events before it.
-  std::deque<ContextLine> recent_;
+  // The event being observed, and the last context_before events before it: a ring of
+  // context_before + 1 entries, reused so that steady-state observing does not allocate.
+  std::vector<RecentEvent> ring_;
+  size_t ring_start_ = 0;
+  size_t ring_size_ = 0;
   uint64_t current_event_ = 0;
   uint64_t current_t_ns_ = 0;
   std::vector<Finding> findings_;
