@@ -72,9 +72,9 @@ uint64_t I8257::ChannelPorts::Read(uint64_t offset, unsigned width) {
   const Registers& r = d.channels_[(reg >> 1) & 3];
   const bool high = d.ToggleFlipFlop();
   // In QEMU's int arithmetic: the remaining count goes negative past the end of a transfer.
-  const int64_t value = (reg & 1) ? (int64_t{r.base_count} << d.dshift_) - r.position
-                                  : int64_t{r.current_address} +
-                                        int64_t{r.position} * ((r.mode & 0x20) ? -1 : 1);
+  const int64_t value =
+      (reg & 1) ? (int64_t{r.base_count} << d.dshift_) - r.position
+                : int64_t{r.current_address} + int64_t{r.position} * ((r.mode & 0x20) ? -1 : 1);
   return static_cast<uint64_t>(value >> (d.dshift_ + (high ? 8 : 0))) & 0xff;
 }
 

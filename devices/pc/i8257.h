@@ -98,17 +98,17 @@ class I8257 : public sim::Device {
 
   // One channel's registers as a transfer sees them.
   struct ChannelState {
-    int channel = 0;             // ISA channel number
-    unsigned unit = 1;           // bytes per transfer unit: 1, or 2 on controller 2
-    uint8_t mode = 0;            // the last mode byte written for the channel
-    uint16_t base_address = 0;   // as programmed, in units
-    uint16_t base_count = 0;     // as programmed: units - 1
+    int channel = 0;               // ISA channel number
+    unsigned unit = 1;             // bytes per transfer unit: 1, or 2 on controller 2
+    uint8_t mode = 0;              // the last mode byte written for the channel
+    uint16_t base_address = 0;     // as programmed, in units
+    uint16_t base_count = 0;       // as programmed: units - 1
     uint32_t current_address = 0;  // base address in bytes (QEMU's now[ADDR]), since the last
                                    // high byte written
-    int32_t position = 0;        // bytes transferred since then (QEMU's now[COUNT])
+    int32_t position = 0;          // bytes transferred since then (QEMU's now[COUNT])
     uint8_t page = 0;
     bool masked = true;
-    bool request = false;        // software request or DREQ held
+    bool request = false;  // software request or DREQ held
     bool terminal_count = false;
 
     TransferType type() const { return static_cast<TransferType>((mode >> 2) & 3); }
@@ -133,7 +133,9 @@ class I8257 : public sim::Device {
 
   // The transfer API. `channel` is an ISA channel number; as in QEMU only its two low bits
   // select the register set, so callers pass one this controller serves (IsaDmaOf finds it).
-  bool Serves(int channel) const { return channel >= first_channel_ && channel < first_channel_ + 4; }
+  bool Serves(int channel) const {
+    return channel >= first_channel_ && channel < first_channel_ + 4;
+  }
   ChannelState Channel(int channel) const;
   // Replaces the channel's handler (an empty one unregisters it).
   void RegisterChannel(int channel, TransferHandler handler);

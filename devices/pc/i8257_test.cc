@@ -52,9 +52,7 @@ class I8257Test : public ::testing::Test {
     io().Write(base + (2 * index + 1) * step, 1, count >> 8);
     io().Write(kPagePort[channel], 1, page);
   }
-  void Unmask(int channel) {
-    io().Write(channel >= 4 ? 0xd4 : 0x0a, 1, channel & 3);
-  }
+  void Unmask(int channel) { io().Write(channel >= 4 ? 0xd4 : 0x0a, 1, channel & 3); }
   // Reads a 16-bit channel register through the flip-flop, low byte first.
   uint32_t Read16(uint32_t port) {
     const uint32_t low = io().Read(port, 1);
@@ -66,21 +64,19 @@ class I8257Test : public ::testing::Test {
   I8257* dma2_;
 };
 
+// Everything reads 0 after reset but the mask register (0xff), which QEMU reads at control
+// register 1 (0x09; 0xd2 and 0xd3 on controller 2). Ports between the page registers and around
+// the blocks are not the controllers' (unclaimed here; 0x80 is port80's on a machine).
 TEST_F(I8257Test, ResetStateAsQemu) {
   const struct {
     uint32_t port;
     uint32_t value;
   } cases[] = {
-      {0x00, 0x00}, {0x01, 0x00}, {0x07, 0x00},  // addresses and counts
-      {0x08, 0x00},                              // status
-      {0x09, 0xff},                              // QEMU reads the mask register here
-      {0x0a, 0x00}, {0x0b, 0x00}, {0x0c, 0x00}, {0x0d, 0x00}, {0x0e, 0x00}, {0x0f, 0x00},
-      {0xc0, 0x00}, {0xcf, 0x00}, {0xd0, 0x00}, {0xd1, 0x00},
-      {0xd2, 0xff}, {0xd3, 0xff},  // controller 2's mask, at both ports of register 1
-      {0xde, 0x00}, {0xdf, 0x00},
-      {0x81, 0x00}, {0x83, 0x00}, {0x87, 0x00}, {0x89, 0x00}, {0x8f, 0x00},
-      // Not the DMA controllers': unclaimed here (0x80 is port80's on a machine).
-      {0x80, 0xff}, {0x84, 0xff}, {0x86, 0xff}, {0x88, 0xff}, {0x8c, 0xff}, {0x8e, 0xff},
+      {0x00, 0x00}, {0x01, 0x00}, {0x07, 0x00}, {0x08, 0x00},  {0x09, 0xff}, {0x0a, 0x00},
+      {0x0b, 0x00}, {0x0c, 0x00}, {0x0d, 0x00}, {0x0e, 0x00},  {0x0f, 0x00}, {0xc0, 0x00},
+      {0xcf, 0x00}, {0xd0, 0x00}, {0xd1, 0x00}, {0xd2, 0xff},  {0xd3, 0xff}, {0xde, 0x00},
+      {0xdf, 0x00}, {0x81, 0x00}, {0x83, 0x00}, {0x87, 0x00},  {0x89, 0x00}, {0x8f, 0x00},
+      {0x80, 0xff}, {0x84, 0xff}, {0x86, 0xff}, {0x88, 0xff},  {0x8c, 0xff}, {0x8e, 0xff},
       {0x10, 0xff}, {0xbf, 0xff}, {0xe0, 0xff}, {0x481, 0xff},
   };
   for (const auto& c : cases) {
@@ -102,7 +98,7 @@ TEST_F(I8257Test, AddressAndCountThroughTheFlipFlop) {
     int channel;
     uint32_t address_port, count_port, alias_port;
   } cases[] = {
-      {0, 0x00, 0x01, 0}, {1, 0x02, 0x03, 0}, {2, 0x04, 0x05, 0}, {3, 0x06, 0x07, 0},
+      {0, 0x00, 0x01, 0},    {1, 0x02, 0x03, 0},    {2, 0x04, 0x05, 0},    {3, 0x06, 0x07, 0},
       {4, 0xc0, 0xc2, 0xc1}, {5, 0xc4, 0xc6, 0xc5}, {6, 0xc8, 0xca, 0xcb}, {7, 0xcc, 0xce, 0xcf},
   };
   for (const auto& c : cases) {
@@ -188,8 +184,8 @@ TEST_F(I8257Test, MaskRegisters) {
     uint8_t value;
     uint32_t mask;  // read back at control register 1
   } cases[] = {
-      {0x0a, 0x00, 0xfe}, {0x0a, 0x01, 0xfc}, {0x0a, 0x05, 0xfe}, {0x0a, 0xfa, 0xfa},
-      {0x0e, 0x00, 0x00}, {0x0f, 0xa5, 0xa5},  // all eight bits stored
+      {0x0a, 0x00, 0xfe}, {0x0a, 0x01, 0xfc}, {0x0a, 0x05, 0xfe},
+      {0x0a, 0xfa, 0xfa}, {0x0e, 0x00, 0x00}, {0x0f, 0xa5, 0xa5},  // all eight bits stored
       {0x0f, 0x00, 0x00}, {0x0a, 0x07, 0x08}, {0x0d, 0x00, 0xff},
   };
   for (const auto& c : cases) {
@@ -257,8 +253,8 @@ TEST_F(I8257Test, UnimplementedRegistersReadZero) {
 }
 
 TEST_F(I8257Test, DwordWriteReachesFourRegisters) {
-  io().Write(0x0e, 1, 0);                 // unmask all
-  io().Write(0x0c, 4, 0x5a000000);        // clear ff, master clear, clear mask, write mask 0x5a
+  io().Write(0x0e, 1, 0);           // unmask all
+  io().Write(0x0c, 4, 0x5a000000);  // clear ff, master clear, clear mask, write mask 0x5a
   EXPECT_EQ(io().Read(0x09, 1), 0x5au);
 }
 
@@ -274,20 +270,19 @@ TEST_F(I8257Test, EventsDescribeTheProgrammedChannel) {
   Program(5, 0x64, 0x0010, 0x0010, 0x00);  // 16-bit decrement from 0x20: wraps below 0
   Unmask(5);
   io().Write(0x0d, 1, 0);
-  EXPECT_THAT(log.events,
-              ElementsAre("dma1 mask f", "dma1 mode 246 channel 2: single write increment",
-                          "dma1 mask b",
-                          "dma1 ready 2 channel 2: single write increment, 512 bytes at 0x001000",
-                          "dma1 mask b", "dma1 mode 159 channel 1: single read increment auto-init",
-                          "dma1 mask 9",
-                          "dma1 ready 1 channel 1: single read increment auto-init, 512 bytes at "
-                          "0x03ff00, crosses a 64 KiB boundary",
-                          "dma2 mode 4c0 channel 4: cascade", "dma2 mask e0",
-                          "dma2 ready 4 channel 4: cascade", "dma2 mask e0",
-                          "dma2 mode 565 channel 5: single write decrement", "dma2 mask c0",
-                          "dma2 ready 5 channel 5: single write decrement, 34 bytes at 0x000020, "
-                          "crosses a 128 KiB boundary",
-                          "dma1 master-clear 0", "dma1 mask f"));
+  EXPECT_THAT(
+      log.events,
+      ElementsAre(
+          "dma1 mask f", "dma1 mode 246 channel 2: single write increment", "dma1 mask b",
+          "dma1 ready 2 channel 2: single write increment, 512 bytes at 0x001000", "dma1 mask b",
+          "dma1 mode 159 channel 1: single read increment auto-init", "dma1 mask 9",
+          "dma1 ready 1 channel 1: single read increment auto-init, 512 bytes at "
+          "0x03ff00, crosses a 64 KiB boundary",
+          "dma2 mode 4c0 channel 4: cascade", "dma2 mask e0", "dma2 ready 4 channel 4: cascade",
+          "dma2 mask e0", "dma2 mode 565 channel 5: single write decrement", "dma2 mask c0",
+          "dma2 ready 5 channel 5: single write decrement, 34 bytes at 0x000020, "
+          "crosses a 128 KiB boundary",
+          "dma1 master-clear 0", "dma1 mask f"));
 }
 
 // A device's transfer into guest memory through the API a floppy controller would use.
@@ -306,7 +301,7 @@ TEST_F(I8257Test, TransferWritesGuestMemoryAndReachesTerminalCount) {
   dma->HoldDreq(2);  // masked: nothing runs
   EXPECT_TRUE(calls.empty());
   EXPECT_EQ(io().Read(0x08, 1), 0x40u);
-  Unmask(2);  // runs once: 8 bytes
+  Unmask(2);   // runs once: 8 bytes
   dma->Run();  // and again: the rest
   EXPECT_THAT(calls, ElementsAre("2 0 16", "2 8 16"));
   char memory[18];
@@ -314,6 +309,11 @@ TEST_F(I8257Test, TransferWritesGuestMemoryAndReachesTerminalCount) {
   EXPECT_EQ(std::string(memory, sizeof memory),
             std::string("\0\1\2\3\4\5\6\7\10\1\2\3\4\5\6\7\10\0", 18));
   const I8257::ChannelState s = dma->Channel(2);
+  EXPECT_EQ(s.type(), I8257::TransferType::kWrite);
+  EXPECT_FALSE(s.auto_initialize());
+  EXPECT_FALSE(s.decrement());
+  EXPECT_EQ(s.guest_address(), 0x21000u);
+  EXPECT_EQ(s.length(), 16u);
   EXPECT_EQ(s.position, 16);
   EXPECT_TRUE(s.terminal_count);
   EXPECT_FALSE(s.request);
@@ -339,12 +339,12 @@ TEST_F(I8257Test, ReadMemoryModes) {
     int position;
     std::string want;
   } cases[] = {
-      {1, 0x48, 0x3000, 0, "ABCD"},          // read, increment
-      {1, 0x48, 0x3000, 2, "CDEF"},          // from the position
-      {1, 0x68, 0x3008, 0, "HGGH"},          // decrement: QEMU mirrors the second half only
-      {1, 0x68, 0x3008, 4, "DCCD"},          //
-      {1, 0x40, 0x3000, 0, "...."},          // verify: nothing read
-      {5, 0x48, 0x1800, 0, "ABCD"},          // 16-bit: word address 0x1800 is byte 0x3000
+      {1, 0x48, 0x3000, 0, "ABCD"},  // read, increment
+      {1, 0x48, 0x3000, 2, "CDEF"},  // from the position
+      {1, 0x68, 0x3008, 0, "HGGH"},  // decrement: QEMU mirrors the second half only
+      {1, 0x68, 0x3008, 4, "DCCD"},  //
+      {1, 0x40, 0x3000, 0, "...."},  // verify: nothing read
+      {5, 0x48, 0x1800, 0, "ABCD"},  // 16-bit: word address 0x1800 is byte 0x3000
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.channel);
@@ -363,9 +363,9 @@ TEST_F(I8257Test, WriteMemoryModes) {
     uint16_t address;
     uint64_t at;  // where the bytes land, or 0 for nowhere
   } cases[] = {
-      {0x44, 0x00, 0x5000, 0x5002},  // increment, position 2
-      {0x64, 0x00, 0x5000, 0x4ffa},  // decrement: below the address, in order
-      {0x40, 0x00, 0x6000, 0},       // verify
+      {0x44, 0x00, 0x5000, 0x5002},   // increment, position 2
+      {0x64, 0x00, 0x5000, 0x4ffa},   // decrement: below the address, in order
+      {0x40, 0x00, 0x6000, 0},        // verify
       {0x44, 0x01, 0x0000, 0x10002},  // the page selects bits 16-23
   };
   for (const auto& c : cases) {
@@ -399,9 +399,9 @@ TEST_F(I8257Test, EdgeValues) {
   dma1_->HoldDreq(0);
   EXPECT_EQ(dma1_->Channel(0).position, -5);
   io().Write(0x0c, 1, 0);
-  EXPECT_EQ(Read16(0x00), 0xffffu - 5);           // address + position
+  EXPECT_EQ(Read16(0x00), 0xffffu - 5);             // address + position
   EXPECT_EQ(Read16(0x01), (0xffffu + 5) & 0xffff);  // count - position
-  dma1_->RegisterChannel(0, nullptr);  // unregistered: the position stays
+  dma1_->RegisterChannel(0, nullptr);               // unregistered: the position stays
   dma1_->Run();
   EXPECT_EQ(dma1_->Channel(0).position, -5);
   // Channels outside 0-7 have no controller; the API uses a channel's two low bits.
