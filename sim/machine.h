@@ -66,10 +66,11 @@ struct MachineOptions {
   // "model=rtl8139,mac=52:54:00:12:34:56"), parsed by the machine builder.
   std::vector<std::string> drives;
   std::vector<std::string> nics;
-  // The PC's configurable legacy parts (every profile carries PIC, PIT, RTC/CMOS, i8042, ports
-  // 0x61, 0x80, 0x92, the PIIX4 PM timer and fw_cfg). `qemu_defaults` is QEMU without
-  // -nodefaults: a serial port at 0x3f8, a parallel port at 0x378, an (empty) floppy drive in the
-  // CMOS, an empty IDE CD-ROM at index 2 (unless a drive takes it) and std VGA at 00:02.0.
+  // The PC's configurable legacy parts (every profile carries PIC, PIT, RTC/CMOS, the two DMA
+  // controllers, i8042, ports 0x61, 0x80, 0x92, the PIIX4 PM timer and fw_cfg). `qemu_defaults`
+  // is QEMU without -nodefaults: a serial port at 0x3f8, a parallel port at 0x378, an (empty)
+  // floppy drive in the CMOS, an empty IDE CD-ROM at index 2 (unless a drive takes it) and std
+  // VGA at 00:02.0.
   // `serial` alone is QEMU's -serial, `parallel` QEMU's -parallel; `no_serial` and `no_parallel`
   // are QEMU's -serial none and -parallel none, which take the defaults' ports away.
   bool qemu_defaults = false;

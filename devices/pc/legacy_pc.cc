@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "devices/pc/i8042.h"
+#include "devices/pc/i8257.h"
 #include "devices/pc/parallel_port.h"
 #include "devices/pc/pic.h"
 #include "devices/pc/pit.h"
@@ -91,6 +92,11 @@ absl::StatusOr<RtcCmos*> AddLegacyDevices(sim::Machine* machine,
   PT_ASSIGN_OR_RETURN(std::unique_ptr<RtcCmos> created_rtc, RtcCmos::Create(machine, base));
   RtcCmos* rtc = machine->AddDevice(std::move(created_rtc));
   PT_RETURN_IF_ERROR(FillCmosConfiguration(*rtc, options));
+  // QEMU's pc creates both DMA controllers whatever the options (i8257_dma_init).
+  for (const I8257::Placement* placement : {&I8257::kController1, &I8257::kController2}) {
+    PT_ASSIGN_OR_RETURN(std::unique_ptr<I8257> dma, I8257::Create(machine, *placement));
+    machine->AddDevice(std::move(dma));
+  }
   PT_ASSIGN_OR_RETURN(std::unique_ptr<I8042> i8042, I8042::Create(machine));
   machine->AddDevice(std::move(i8042));
   PT_ASSIGN_OR_RETURN(std::unique_ptr<Port80> port80, Port80::Create(machine));
