@@ -30,6 +30,14 @@ class ByteRegister : public sim::IoRegion {
   uint64_t value_ = 0;
 };
 
+// A register whose value follows the clock (reads 0: the replay's clock stands still).
+class ClockRegister : public sim::IoRegion {
+ public:
+  uint64_t Read(uint64_t, unsigned) override { return 0; }
+  void Write(uint64_t, unsigned, uint64_t) override {}
+  bool FollowsClock(uint64_t) const override { return true; }
+};
+
 struct Outcome {
   std::vector<std::string> findings;  // "id@event"
   std::vector<std::string> messages;
@@ -55,6 +63,13 @@ Outcome Analyze(const std::string& machine_name, const EventBatch& batch,
   mapping.length = 4;
   mapping.region = &dword;
   mapping.rules = sim::AccessRules::Exactly(4);
+  EXPECT_TRUE(machine->io().Map(mapping).ok());
+  ClockRegister clock;
+  mapping.name = "clock";
+  mapping.base = 0x90;
+  mapping.length = 1;
+  mapping.region = &clock;
+  mapping.rules = sim::AccessRules::Exactly(1);
   EXPECT_TRUE(machine->io().Map(mapping).ok());
   Analyzer analyzer(CreateRules(machine->profile(), rule_options));
   sim::Replayer replayer(machine.get());
@@ -123,45 +138,18 @@ TEST(DivergenceRuleTest, RecordedValueDiffersFromModel) {
   EXPECT_TRUE(o.errors);
 }
 
-// A register that follows the clock: a diverging read of it is replay.clock-divergence (info)
-// while the trace has carried no time, replay.divergence (error) after a time event.
-class ClockRegister : public sim::IoRegion {
- public:
-  uint64_t Read(uint64_t, unsigned) override { return 0; }
-  void Write(uint64_t, unsigned, uint64_t) override {}
-  bool FollowsClock(uint64_t) const override { return true; }
-};
-
+// A diverging read of a register that follows the clock is replay.clock-divergence (info) while
+// the trace has carried no time, replay.divergence (error) after a time event.
 TEST(DivergenceRuleTest, ClockRegistersOfAnUntimedTraceAreInfo) {
-  sim::MachineOptions options;
-  options.name = "pc";
-  std::unique_ptr<sim::Machine> machine = *sim::Machine::Create(options);
-  ClockRegister clock;
-  sim::PortMapping mapping;
-  mapping.name = "clock";
-  mapping.base = 0x90;
-  mapping.length = 1;
-  mapping.region = &clock;
-  mapping.rules = sim::AccessRules::Exactly(1);
-  ASSERT_TRUE(machine->io().Map(mapping).ok());
   EventBatch batch;
   BatchBuilder b(&batch);
   b.PortReadRecorded(0x90, 1, 0x05);  // #0 untimed: info
   b.PortReadRecorded(0x90, 1, 0x00);  // #1 agrees
   b.TimeAdvance(1000);                // #2
   b.PortReadRecorded(0x90, 1, 0x07);  // #3 the trace drives the clock now: error
-  Analyzer analyzer(CreateRules(machine->profile(), {}));
-  sim::Replayer replayer(machine.get());
-  replayer.set_observer(&analyzer);
-  replayer.RunBatch(batch);
-  analyzer.Finish();
-  std::vector<std::string> findings;
-  for (const Finding& f : analyzer.findings()) {
-    findings.push_back(std::string(f.type->id) + "@" + std::to_string(f.event));
-  }
-  EXPECT_THAT(findings, ElementsAre("replay.clock-divergence@0", "replay.divergence@3"));
-  EXPECT_THAT(analyzer.findings()[0].message,
-              HasSubstr("the value depends on time and the trace carries none"));
+  Outcome o = Analyze("pc", batch);
+  EXPECT_THAT(o.findings, ElementsAre("replay.clock-divergence@0", "replay.divergence@3"));
+  EXPECT_THAT(o.messages[0], HasSubstr("the value depends on time and the trace carries none"));
 }
 
 // Where the model has no device, divergences are grouped by the device the capture names.
