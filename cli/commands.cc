@@ -90,6 +90,11 @@ const FlagSpec kRtcBaseFlag = {"rtc-base", "YYYY-MM-DDTHH:MM:SS",
                                "the RTC's time (UTC) at virtual time 0 (default "
                                "2026-01-01T00:00:00)"};
 
+const FlagSpec kRxPcapFlag = {
+    "rx-pcap", "FILE[,nic=N][,at=PLACEMENT]",
+    "merge the Ethernet frames of a pcap capture as frames the machine's NIC N (default 0: "
+    "the machine's own NIC, then each --nic) receives; PLACEMENT is time (default), time:NS, "
+    "event:K or every:N (see portrace convert --help)"};
 const FlagSpec kPcapFlag = {"pcap", "FILE",
                             "write the frames the NICs transmit to FILE (libpcap, timestamps "
                             "from virtual time)"};
@@ -106,7 +111,7 @@ const CommandSpec kReplaySpec = {
     "",
     {kMachineFlag, kXenstoreFlag, kXenstoreFileFlag, kDomidFlag, kDmDomidFlag, kDriveFlag, kNicFlag,
      kQemuArgsFlag, kDefaultsFlag, kSerialFlag, kParallelFlag, kVgaFlag, kBootFlag, kRtcBaseFlag,
-     kFromFlag, kPcapFlag},
+     kFromFlag, kPcapFlag, kRxPcapFlag},
     1,
     1,
 };
@@ -134,6 +139,7 @@ const CommandSpec kAnalyzeSpec = {
      kRtcBaseFlag,
      kFromFlag,
      kPcapFlag,
+     kRxPcapFlag,
      {"format", "text|json", "report format (default text)"},
      {"max-findings", "N", "distinct findings listed per rule, 0 for all (default 100)"},
      {"ignore-port", "PORT[-PORT]",
@@ -180,10 +186,7 @@ const CommandSpec kConvertSpec = {
     "Frames left at the end of IN follow its last event.",
     {kFromFlag,
      {"to", "FORMAT", "output format (trace, qtest, qlog, txt, json)"},
-     {"rx-pcap", "FILE[,nic=N][,at=PLACEMENT]",
-      "merge the Ethernet frames of a pcap capture as frames the machine's NIC N (default 0: "
-      "the machine's own NIC, then each --nic) receives; PLACEMENT is time (default), time:NS, "
-      "event:K or every:N"},
+     kRxPcapFlag,
      kMachineFlag,
      kXenstoreFlag,
      kXenstoreFileFlag,
@@ -270,8 +273,7 @@ absl::StatusOr<sim::MachineOptions> MachineOptionsFrom(const ParsedArgs& args,
   sim::MachineOptions options;
   if (args.Has("qemu-args")) {
     std::vector<std::string> notes;
-    const absl::Status applied =
-        sim::ApplyQemuCommandLine(args.Get("qemu-args"), &options, &notes);
+    const absl::Status applied = sim::ApplyQemuCommandLine(args.Get("qemu-args"), &options, &notes);
     if (!applied.ok()) return applied;
     for (const std::string& note : notes) {
       PrintTo(streams.err, absl::StrCat("portrace: note: ", note, "\n"));
@@ -415,10 +417,25 @@ absl::StatusOr<std::unique_ptr<PcapTap>> Observe(const ParsedArgs& args, sim::Re
   return tap;
 }
 
+// --rx-pcap=...: the capture's frames merged into the opened trace.
+absl::Status MergeRxPcap(const ParsedArgs& args, trace::OpenedTrace& opened) {
+  if (!args.Has("rx-pcap")) return absl::OkStatus();
+  absl::StatusOr<RxPcapOptions> options = ParseRxPcapOption(args.Get("rx-pcap"));
+  if (!options.ok()) return options.status();
+  absl::StatusOr<std::unique_ptr<RxPcapMerge>> merged =
+      RxPcapMerge::Open(std::move(opened.source), *options);
+  if (!merged.ok()) return merged.status();
+  opened.source = *std::move(merged);
+  return absl::OkStatus();
+}
+
 int RunReplay(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<trace::OpenedTrace> opened =
       trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
+  if (absl::Status merged = MergeRxPcap(args, *opened); !merged.ok()) {
+    return Fail(streams, merged);
+  }
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
@@ -587,6 +604,9 @@ int RunAnalyze(const ParsedArgs& args, const Streams& streams) {
   absl::StatusOr<trace::OpenedTrace> opened =
       trace::OpenTrace(args.operands[0], args.Get("from"), Progress(streams));
   if (!opened.ok()) return Fail(streams, opened.status());
+  if (absl::Status merged = MergeRxPcap(args, *opened); !merged.ok()) {
+    return Fail(streams, merged);
+  }
   absl::StatusOr<sim::MachineOptions> options =
       MachineOptionsFrom(args, opened->source->header().machine(), streams);
   if (!options.ok()) return Fail(streams, options.status());
@@ -654,18 +674,6 @@ int RunQtest(const ParsedArgs& args, const Streams& streams) {
     std::fflush(streams.out);
   }
   return kExitOk;
-}
-
-// --rx-pcap=...: the capture's frames merged into the opened trace.
-absl::Status MergeRxPcap(const ParsedArgs& args, trace::OpenedTrace& opened) {
-  if (!args.Has("rx-pcap")) return absl::OkStatus();
-  absl::StatusOr<RxPcapOptions> options = ParseRxPcapOption(args.Get("rx-pcap"));
-  if (!options.ok()) return options.status();
-  absl::StatusOr<std::unique_ptr<RxPcapMerge>> merged =
-      RxPcapMerge::Open(std::move(opened.source), *options);
-  if (!merged.ok()) return merged.status();
-  opened.source = *std::move(merged);
-  return absl::OkStatus();
 }
 
 // convert to a Perfetto timeline: replay and analyze, writing as it goes.

@@ -380,6 +380,15 @@ TEST(CommandsTest, ConvertRxPcapMergesACapturesFrames) {
             0);
   EXPECT_THAT(Portrace({"replay", "--machine=pc", "--nic=model=ne2k_pci", timed.c_str()}).out,
               HasSubstr("3 frames injected: 2 stored, 0 filtered, 1 refused"));
+  // replay and analyze merge the same way, without a converted file.
+  for (const char* command : {"replay", "analyze"}) {
+    Result direct = Portrace({command, "--machine=pc", "--nic=model=ne2k_pci",
+                              "--rx-pcap=testdata/nic/rx-frames.pcap,at=event:13",
+                              "testdata/nic/rx-ne2k-setup.qtest"});
+    EXPECT_EQ(direct.exit_code, 0) << command << ": " << direct.err;
+    EXPECT_THAT(direct.out, HasSubstr("3 frames injected: 3 stored, 0 filtered, 0 refused"))
+        << command;
+  }
   const struct {
     const char* flag;
     const char* message;
@@ -393,6 +402,9 @@ TEST(CommandsTest, ConvertRxPcapMergesACapturesFrames) {
     EXPECT_EQ(e.exit_code, 2) << b.flag;
     EXPECT_THAT(e.err, HasSubstr(b.message)) << b.flag;
     EXPECT_EQ(std::count(e.err.begin(), e.err.end(), '\n'), 1) << e.err;
+    Result a = Portrace({"analyze", "--machine=pc", b.flag, "testdata/nic/rx-ne2k-setup.qtest"});
+    EXPECT_EQ(a.exit_code, 2) << b.flag;
+    EXPECT_THAT(a.err, HasSubstr(b.message)) << b.flag;
   }
 }
 
