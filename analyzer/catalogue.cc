@@ -44,6 +44,8 @@ constexpr FindingType kCatalogue[] = {
      "RTL8139 TSD rewritten while its OWN bit is clear: the queued, unsent frame is replaced"},
     {"nic.tx-without-bus-master", S::kError,
      "RTL8139 transmit DMA with PCI bus mastering off: the frame is not read from memory"},
+    {"pc.dma-boundary-crossing", S::kWarning,
+     "ISA DMA transfer programmed across a 64 KiB (16-bit channels: 128 KiB) page"},
     {"pc.pic-eoi-not-in-service", S::kWarning,
      "EOI to an 8259A with no interrupt (or not the named IRQ) in service or requested"},
     {"pc.pic-init-incomplete", S::kError,

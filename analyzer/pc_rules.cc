@@ -142,11 +142,11 @@ class PitRule : public DeviceRule {
       if (channel < 3) low_[channel].pending = false;
       if ((d.value & 0xffff) == 0) {
         out.Emit("pc.pit-zero-count",
-                 absl::StrFormat("PIT channel %u (mode %u) loaded with count 0, which the 8254 "
-                                 "and QEMU count as 65536 (%s)",
-                                 channel, mode,
-                                 channel == 0 ? "an 18.2 Hz tick, the BIOS default"
-                                              : "the longest period"),
+                 absl::StrFormat(
+                     "PIT channel %u (mode %u) loaded with count 0, which the 8254 "
+                     "and QEMU count as 65536 (%s)",
+                     channel, mode,
+                     channel == 0 ? "an 18.2 Hz tick, the BIOS default" : "the longest period"),
                  absl::StrCat("ch", channel));
       }
     } else if (d.kind == "control") {
@@ -154,8 +154,7 @@ class PitRule : public DeviceRule {
       const int channel = control >> 6;
       if (channel == 3 || ((control >> 4) & 3) == 0) return;  // read-back, latch: no reprogram
       if (!low_[channel].pending) return;
-      ReportPartial(channel, absl::StrFormat("reprogrammed by control word 0x%02x", control),
-                    out);
+      ReportPartial(channel, absl::StrFormat("reprogrammed by control word 0x%02x", control), out);
     } else if (d.kind == "gate") {
       const bool gate = d.value & 1;
       if (gate && !gate2_ && low_[2].pending) {
@@ -231,15 +230,24 @@ class RtcRule : public DeviceRule {
  private:
   static const char* TimeRegisterName(uint64_t reg) {
     switch (reg) {
-      case 0x00: return "seconds";
-      case 0x02: return "minutes";
-      case 0x04: return "hours";
-      case 0x06: return "day of week";
-      case 0x07: return "day of month";
-      case 0x08: return "month";
-      case 0x09: return "year";
-      case 0x32: return "century";
-      default: return "time";
+      case 0x00:
+        return "seconds";
+      case 0x02:
+        return "minutes";
+      case 0x04:
+        return "hours";
+      case 0x06:
+        return "day of week";
+      case 0x07:
+        return "day of month";
+      case 0x08:
+        return "month";
+      case 0x09:
+        return "year";
+      case 0x32:
+        return "century";
+      default:
+        return "time";
     }
   }
 
@@ -327,17 +335,37 @@ class PmTimerRule : public Rule {
     }
     const uint64_t offset = event.event.address - base_ - 8;
     const unsigned bits = event.event.width * 8;
-    out.Emit("pc.pm-timer-width",
-             absl::StrFormat("%u-byte read of the ACPI PM timer at 0x%x (bits %u-%u of the "
-                             "24-bit count)%s: read it as a dword",
-                             event.event.width, event.event.address, offset * 8,
-                             offset * 8 + bits - 1,
-                             offset == 0 && bits == 16 ? ", which wraps every 18.3 ms" : ""),
-             absl::StrCat("w", event.event.width));
+    out.Emit(
+        "pc.pm-timer-width",
+        absl::StrFormat("%u-byte read of the ACPI PM timer at 0x%x (bits %u-%u of the "
+                        "24-bit count)%s: read it as a dword",
+                        event.event.width, event.event.address, offset * 8, offset * 8 + bits - 1,
+                        offset == 0 && bits == 16 ? ", which wraps every 18.3 ms" : ""),
+        absl::StrCat("w", event.event.width));
   }
 
  private:
   uint64_t base_ = 0;
+};
+
+// pc.dma-boundary-crossing: an ISA DMA channel unmasked with a transfer whose range crosses its
+// page (64 KiB; 128 KiB on the 16-bit channels 5-7). A real 8237 only counts the low 16 address
+// bits, so the transfer wraps to the start of the page; QEMU carries on into the next page, so a
+// driver that works on QEMU corrupts memory on hardware (the classic floppy/SB16 buffer bug).
+class DmaRule : public Rule {
+ public:
+  absl::string_view name() const override { return "pc.dma"; }
+
+  void OnEvent(const sim::ReplayedEvent& event, FindingEmitter& out) override {
+    for (const sim::DeviceEvent& d : event.device_events) {
+      if ((d.device != "dma1" && d.device != "dma2") || d.kind != "boundary-crossing") continue;
+      out.Emit("pc.dma-boundary-crossing",
+               absl::StrFormat("%s: the transfer crosses a DMA page; a real 8237 wraps within "
+                               "the page, QEMU does not",
+                               d.text),
+               absl::StrCat("ch", d.value));
+    }
+  }
 };
 
 }  // namespace
@@ -350,6 +378,7 @@ std::vector<std::unique_ptr<Rule>> CreatePcRules() {
   rules.push_back(std::make_unique<UartRule>());
   rules.push_back(std::make_unique<ResetRule>());
   rules.push_back(std::make_unique<PmTimerRule>());
+  rules.push_back(std::make_unique<DmaRule>());
   return rules;
 }
 

@@ -14,8 +14,8 @@
 
 namespace portrace::analyzer {
 
-// One rule per device: pc.pic-*, pc.pit-*, pc.rtc-*, pc.uart-*, pc.reset-request and
-// pc.pm-timer-width.
+// One rule per device: pc.pic-*, pc.pit-*, pc.rtc-*, pc.uart-*, pc.reset-request,
+// pc.pm-timer-width, pc.dma-boundary-crossing.
 std::vector<std::unique_ptr<Rule>> CreatePcRules();
 
 }  // namespace portrace::analyzer

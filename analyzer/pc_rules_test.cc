@@ -10,7 +10,7 @@ namespace portrace::analyzer {
 namespace {
 
 TEST(PcRulesTest, EachTraceGivesExactlyItsExpectedFindings) {
-  CheckRuleTraces("testdata/pc/rules/", "pc.", 16);
+  CheckRuleTraces("testdata/pc/rules/", "pc.", 18);
 }
 
 // The pc ids and their default severities, as the rules' comments justify them.
@@ -19,6 +19,7 @@ TEST(PcRulesTest, CatalogueSeverities) {
     const char* id;
     Severity severity;
   } cases[] = {
+      {"pc.dma-boundary-crossing", Severity::kWarning},
       {"pc.pic-eoi-not-in-service", Severity::kWarning},
       {"pc.pic-init-incomplete", Severity::kError},
       {"pc.pit-partial-load", Severity::kWarning},

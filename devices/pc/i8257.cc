@@ -170,20 +170,29 @@ void I8257::SetMask(uint8_t mask) {
   mask_ = mask;
   Publish("mask", uint64_t(mask_ & 0x0f) << first_channel_);
   for (int i = 0; i < 4; ++i) {
-    if (unmasked & (1 << i)) Publish("ready", first_channel_ + i, Describe(i));
+    if (!(unmasked & (1 << i))) continue;
+    const std::string text = Describe(i);
+    Publish("ready", first_channel_ + i, text);
+    if (CrossesBoundary(i)) Publish("boundary-crossing", first_channel_ + i, text);
   }
+}
+
+bool I8257::CrossesBoundary(int index) const {
+  const ChannelState c = Channel(first_channel_ + index);
+  if ((c.mode >> 6) == 3) return false;  // cascade: another controller's channel, no transfer
+  const int64_t start = static_cast<int64_t>(c.guest_address());
+  const int64_t last = c.decrement() ? start - c.length() + 1 : start + c.length() - 1;
+  // A real 8237 counts within its page (64 KiB; 128 KiB of words on 16-bit channels).
+  const int boundary = 16 + dshift_;
+  return last < 0 || (start >> boundary) != (last >> boundary);
 }
 
 std::string I8257::Describe(int index) const {
   const ChannelState c = Channel(first_channel_ + index);
   std::string text = absl::StrCat("channel ", c.channel, ": ", ModeText(c.mode));
   if ((c.mode >> 6) == 3) return text;  // cascade: another controller's channel, no transfer
-  const int64_t start = static_cast<int64_t>(c.guest_address());
-  const int64_t last = c.decrement() ? start - c.length() + 1 : start + c.length() - 1;
-  absl::StrAppendFormat(&text, ", %u bytes at 0x%06x", c.length(), start);
-  // A real 8237 counts within its page (64 KiB; 128 KiB of words on 16-bit channels).
-  const int boundary = 16 + dshift_;
-  if (last < 0 || (start >> boundary) != (last >> boundary)) {
+  absl::StrAppendFormat(&text, ", %u bytes at 0x%06x", c.length(), c.guest_address());
+  if (CrossesBoundary(index)) {
     absl::StrAppend(&text, ", crosses a ", 64 << dshift_, " KiB boundary");
   }
   return text;

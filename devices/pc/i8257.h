@@ -57,6 +57,7 @@
 //                 programmed ("channel 2: single write increment, 512 bytes at 0x001000"), noting
 //                 when the range crosses a 64 KiB (16-bit channels: 128 KiB) boundary, which a
 //                 real 8237 wraps within and QEMU does not
+//   boundary-crossing  value = channel, text as ready's: published after "ready" for such a range
 //   request       value = channel << 8 | 1 (set) or 0 (cleared) by the request register
 //   command       value = the command byte; text "unsupported, ignored" when QEMU drops it
 //   master-clear  value = the controller's first channel (0 or 4)
@@ -198,6 +199,8 @@ class I8257 : public sim::Device {
   void WriteControl(unsigned reg, uint8_t value);
   void SetMask(uint8_t mask);
   std::string Describe(int index) const;
+  // Whether channel `index`'s programmed range crosses its page (64 KiB; 128 KiB on controller 2).
+  bool CrossesBoundary(int index) const;
   void Publish(absl::string_view kind, uint64_t value, std::string text = "");
 
   sim::Machine* machine_;

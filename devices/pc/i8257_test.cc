@@ -278,9 +278,13 @@ TEST_F(I8257Test, EventsDescribeTheProgrammedChannel) {
           "dma1 mode 159 channel 1: single read increment auto-init", "dma1 mask 9",
           "dma1 ready 1 channel 1: single read increment auto-init, 512 bytes at "
           "0x03ff00, crosses a 64 KiB boundary",
+          "dma1 boundary-crossing 1 channel 1: single read increment auto-init, 512 bytes at "
+          "0x03ff00, crosses a 64 KiB boundary",
           "dma2 mode 4c0 channel 4: cascade", "dma2 mask e0", "dma2 ready 4 channel 4: cascade",
           "dma2 mask e0", "dma2 mode 565 channel 5: single write decrement", "dma2 mask c0",
           "dma2 ready 5 channel 5: single write decrement, 34 bytes at 0x000020, "
+          "crosses a 128 KiB boundary",
+          "dma2 boundary-crossing 5 channel 5: single write decrement, 34 bytes at 0x000020, "
           "crosses a 128 KiB boundary",
           "dma1 master-clear 0", "dma1 mask f"));
 }
