@@ -34,6 +34,7 @@ ReplayStats ToReplayStats(const sim::ReplaySummary& s) {
   stats.set_markers(s.markers);
   stats.set_recorded_reads(s.recorded_reads);
   stats.set_divergent_reads(s.divergent_reads);
+  stats.set_untimed_clock_reads(s.untimed_clock_reads);
   stats.set_unclaimed(s.unclaimed);
   stats.set_bad_width(s.bad_width);
   stats.set_straddle(s.straddle);
@@ -121,8 +122,13 @@ std::string FormatReplaySummary(absl::string_view trace, absl::string_view machi
   absl::StrAppendFormat(&out, "  memory       %u operations\n", U(s.memory_ops()));
   absl::StrAppendFormat(&out, "  time/markers %u time events, %u markers\n", U(s.time_events()),
                         U(s.markers()));
-  absl::StrAppendFormat(&out, "  recorded     %u reads with a recorded value, %u diverge\n",
+  absl::StrAppendFormat(&out, "  recorded     %u reads with a recorded value, %u diverge",
                         U(s.recorded_reads()), U(s.divergent_reads()));
+  if (s.untimed_clock_reads() > 0) {
+    absl::StrAppendFormat(&out, " (%u of them depend on time the trace does not carry)",
+                          U(s.untimed_clock_reads()));
+  }
+  out += "\n";
   absl::StrAppendFormat(&out,
                         "  anomalies    %u unclaimed, %u bad width, %u straddling, %u denied\n",
                         U(s.unclaimed()), U(s.bad_width()), U(s.straddle()), U(s.denied()));

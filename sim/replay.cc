@@ -67,7 +67,8 @@ void Replayer::CountRead(bool recorded, bool diverged) {
   if (diverged) ++summary_.divergent_reads;
 }
 
-void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_value, bool diverged) {
+void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_value, bool diverged,
+                      bool untimed_clock_read) {
   for (size_t i = 0; i < anomalies_.size(); ++i) {
     anomalies_[i].mapping = anomaly_text_[2 * i];
     anomalies_[i].detail = anomaly_text_[2 * i + 1];
@@ -84,9 +85,7 @@ void Replayer::Notify(const EventView& event, uint64_t t_ns, uint64_t model_valu
     case trace::PORT_READ:
     case trace::PORT_WRITE:
       replayed.mapping = machine_->io().MappingNameAt(static_cast<uint32_t>(event.address));
-      replayed.untimed_clock_read =
-          diverged && event.kind == trace::PORT_READ && summary_.time_events == 0 &&
-          machine_->io().FollowsClockAt(static_cast<uint32_t>(event.address));
+      replayed.untimed_clock_read = untimed_clock_read;
       break;
     case trace::MMIO_READ:
     case trace::MMIO_WRITE:
@@ -294,7 +293,11 @@ uint64_t Replayer::Step(const EventView& event) {
       CountRead(true, diverged);
     }
   }
-  if (observer_ != nullptr) Notify(event, t_ns, model, diverged);
+  const bool untimed_clock_read =
+      diverged && event.kind == trace::PORT_READ && summary_.time_events == 0 &&
+      machine_->io().FollowsClockAt(static_cast<uint32_t>(event.address));
+  if (untimed_clock_read) ++summary_.untimed_clock_reads;
+  if (observer_ != nullptr) Notify(event, t_ns, model, diverged, untimed_clock_read);
   ++summary_.events;
   summary_.end_ns = machine_->clock().now();
   summary_.stalled_ns = machine_->clock().stalled_ns();

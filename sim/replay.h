@@ -77,6 +77,8 @@ struct ReplaySummary {
   uint64_t markers = 0;
   uint64_t recorded_reads = 0;   // reads with a value recorded in the trace
   uint64_t divergent_reads = 0;  // ... that the model answered differently
+  // ... of which depend on time the trace has not carried (ReplayedEvent::untimed_clock_read)
+  uint64_t untimed_clock_reads = 0;
   uint64_t unclaimed = 0;        // accesses the spaces reported, by kind
   uint64_t bad_width = 0;
   uint64_t straddle = 0;
@@ -144,7 +146,8 @@ class Replayer : private IoAnomalySink, private DeviceEventSink {
   void OnIoAnomaly(const IoAnomaly& anomaly) override;
   void OnDeviceEvent(const DeviceEvent& event) override;
   // Reports the event at `index` to the observer and clears the per-event buffers.
-  void Notify(const trace::EventView& event, uint64_t t_ns, uint64_t model_value, bool diverged);
+  void Notify(const trace::EventView& event, uint64_t t_ns, uint64_t model_value, bool diverged,
+              bool untimed_clock_read);
   void CountRead(bool recorded, bool diverged);
 
   Machine* machine_;
