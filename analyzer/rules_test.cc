@@ -49,28 +49,16 @@ Outcome Analyze(const std::string& machine_name, const EventBatch& batch,
   sim::MachineOptions options;
   options.name = machine_name;
   std::unique_ptr<sim::Machine> machine = *sim::Machine::Create(options);
-  ByteRegister reg;
-  sim::PortMapping mapping;
-  mapping.name = "reg";
-  mapping.base = 0x80;
-  mapping.length = 1;
-  mapping.region = &reg;
-  mapping.rules = sim::AccessRules::Exactly(1);
-  EXPECT_TRUE(machine->io().Map(mapping).ok());
-  ByteRegister dword;
-  mapping.name = "dword";
-  mapping.base = 0x84;
-  mapping.length = 4;
-  mapping.region = &dword;
-  mapping.rules = sim::AccessRules::Exactly(4);
-  EXPECT_TRUE(machine->io().Map(mapping).ok());
+  auto map = [&machine](const char* name, uint16_t base, uint32_t length, sim::IoRegion* region,
+                        unsigned width) {
+    EXPECT_TRUE(
+        machine->io().Map({name, base, length, region, sim::AccessRules::Exactly(width)}).ok());
+  };
+  ByteRegister reg, dword;
   ClockRegister clock;
-  mapping.name = "clock";
-  mapping.base = 0x90;
-  mapping.length = 1;
-  mapping.region = &clock;
-  mapping.rules = sim::AccessRules::Exactly(1);
-  EXPECT_TRUE(machine->io().Map(mapping).ok());
+  map("reg", 0x80, 1, &reg, 1);
+  map("dword", 0x84, 4, &dword, 4);
+  map("clock", 0x90, 1, &clock, 1);
   Analyzer analyzer(CreateRules(machine->profile(), rule_options));
   sim::Replayer replayer(machine.get());
   replayer.set_observer(&analyzer);
